@@ -1,0 +1,186 @@
+"""Score an entity pipeline against an IOB file with exact-span (CoNLL) scoring.
+
+Scoring runs on the gold tokenisation, so the numbers measure entity recognition only and
+are comparable between the shipped model and any other spaCy pipeline.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from flows.core.entities.ner import LABELS, map_label
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.language import Language
+
+Sentence = tuple[list[str], list[str]]
+# (sentence index, first token, end token exclusive, label)
+SpanKey = tuple[int, int, int, str]
+
+DOCSTART = "-DOCSTART-"
+
+
+def read_iob(path: Path | str) -> list[Sentence]:
+    """Read sentences from a CoNLL-style IOB file: first column token, last column tag.
+
+    Works for the 4-column space-separated CoNLL-2003 files and 2-column tab-separated
+    files; blank lines end sentences and ``-DOCSTART-`` lines are skipped.
+    """
+    sentences: list[Sentence] = []
+    words: list[str] = []
+    tags: list[str] = []
+    with open(path, encoding="utf-8") as handle:
+        for raw in handle:
+            line = raw.rstrip("\r\n")
+            if not line.strip():
+                if words:
+                    sentences.append((words, tags))
+                words, tags = [], []
+                continue
+            cols = line.split("\t") if "\t" in line else line.split()
+            if cols[0] == DOCSTART:
+                if words:
+                    sentences.append((words, tags))
+                words, tags = [], []
+                continue
+            words.append(cols[0])
+            tags.append(cols[-1] if len(cols) > 1 else "O")
+    if words:
+        sentences.append((words, tags))
+    return sentences
+
+
+def document_breaks(path: Path | str) -> list[int]:
+    """Indexes (into ``read_iob`` output) of sentences that start a ``-DOCSTART-`` document.
+
+    Training groups sentences of the same news story into one Doc, so the model sees
+    multi-sentence context like it does at inference time.
+    """
+    breaks: list[int] = []
+    count = 0
+    in_sentence = False
+    with open(path, encoding="utf-8") as handle:
+        for raw in handle:
+            line = raw.strip()
+            if not line:
+                if in_sentence:
+                    count += 1
+                in_sentence = False
+            elif line.split()[0] == DOCSTART:
+                if in_sentence:
+                    count += 1
+                in_sentence = False
+                breaks.append(count)
+            else:
+                in_sentence = True
+    return breaks
+
+
+def iob_to_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Turn IOB2 tags into (start, end, label) token spans.
+
+    An ``I-`` that does not continue an entity of the same label starts a new one
+    (the usual conlleval leniency), so malformed predictions still get scored.
+    """
+    spans: list[tuple[int, int, str]] = []
+    start: int | None = None
+    label = ""
+    for i, tag in enumerate(list(tags) + ["O"]):
+        prefix, _, kind = tag.partition("-")
+        continues = prefix == "I" and start is not None and kind == label
+        if start is not None and not continues:
+            spans.append((start, i, label))
+            start = None
+        if prefix in ("B", "I") and not continues:
+            start, label = i, kind
+    return spans
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    """Precision, recall, F1 with 0.0 for empty denominators."""
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": p, "r": r, "f1": f1}
+
+
+def score_spans(gold: Iterable[SpanKey], pred: Iterable[SpanKey]) -> dict[str, Any]:
+    """Exact-match span scores: a prediction counts only if start, end and label all match.
+
+    Returns ``{"overall": {p, r, f1}, "per_label": {label: {p, r, f1, support}}}`` with
+    every one of PER/ORG/LOC/MISC present (plus any other label seen).
+    """
+    gold_set, pred_set = set(gold), set(pred)
+    correct = gold_set & pred_set
+    by = {
+        name: Counter(s[3] for s in spans)
+        for name, spans in (("gold", gold_set), ("pred", pred_set), ("tp", correct))
+    }
+    labels = list(LABELS) + sorted((set(by["gold"]) | set(by["pred"])) - set(LABELS))
+    per_label = {
+        lab: {**_prf(by["tp"][lab], by["pred"][lab], by["gold"][lab]), "support": by["gold"][lab]}
+        for lab in labels
+    }
+    return {"overall": _prf(len(correct), len(pred_set), len(gold_set)), "per_label": per_label}
+
+
+def _predict_spans(nlp: Language, sentences: Sequence[Sentence]) -> tuple[list[SpanKey], float]:
+    """Run the entity components on gold-tokenised Docs; return mapped spans and seconds."""
+    from spacy.tokens import Doc
+
+    from flows.core.entities.ner import _disabled_for_entities
+
+    docs = [Doc(nlp.vocab, words=words, spaces=[True] * len(words)) for words, _ in sentences]
+    skip = {"sentencizer", "senter", "parser"}
+    disable = _disabled_for_entities(nlp) + [
+        n for n in nlp.pipe_names if nlp.get_pipe_meta(n).factory in skip
+    ]
+    started = time.perf_counter()
+    pred: list[SpanKey] = []
+    for i, doc in enumerate(nlp.pipe(docs, batch_size=256, disable=disable)):
+        for ent in doc.ents:
+            label = map_label(ent.label_)
+            if label is not None:
+                pred.append((i, ent.start, ent.end, label))
+    return pred, time.perf_counter() - started
+
+
+def evaluate_sentences(nlp: Language, sentences: Sequence[Sentence]) -> dict[str, Any]:
+    """Score ``nlp`` on already-read sentences (see ``evaluate_file``)."""
+    gold = [
+        (i, s, e, lab) for i, (_, tags) in enumerate(sentences) for s, e, lab in iob_to_spans(tags)
+    ]
+    pred, seconds = _predict_spans(nlp, sentences)
+    result = score_spans(gold, pred)
+    words = sum(len(w) for w, _ in sentences)
+    result["sentences"] = len(sentences)
+    result["words_per_second"] = words / seconds if seconds > 0 else 0.0
+    return result
+
+
+def evaluate_file(path: Path, nlp: Language) -> dict[str, Any]:
+    """Exact-span P/R/F1 of ``nlp`` on an IOB file, overall and per label, plus speed.
+
+    Gold tokens are used as-is (Docs built from words), so tokenizer differences between
+    pipelines do not leak into the entity scores.
+    """
+    return evaluate_sentences(nlp, read_iob(path))
+
+
+def format_report(result: dict[str, Any]) -> str:
+    """A small aligned table of the scores returned by ``evaluate_file``."""
+    lines = [f"{'label':<8}{'P':>8}{'R':>8}{'F1':>8}{'support':>9}"]
+    for label, s in result["per_label"].items():
+        lines.append(f"{label:<8}{s['p']:>8.4f}{s['r']:>8.4f}{s['f1']:>8.4f}{s['support']:>9d}")
+    o = result["overall"]
+    total = sum(s["support"] for s in result["per_label"].values())
+    lines.append(f"{'overall':<8}{o['p']:>8.4f}{o['r']:>8.4f}{o['f1']:>8.4f}{total:>9d}")
+    if "sentences" in result:
+        lines.append(
+            f"{result['sentences']} sentences, {result.get('words_per_second', 0.0):,.0f} words/s"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,265 @@
+"""Runtime entity extraction: load a spaCy pipeline once, turn texts into entity-span rows.
+
+The pipeline step imports this module on every run, so it must import fast: spaCy is
+imported lazily inside the functions that need it, never at module import time.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+SHIPPED_MODEL_DIR: Path = Path(__file__).resolve().parents[2] / "models" / "ner_en"
+"""The model trained by ``python -m flows.core.entities.train`` and shipped in the package."""
+
+RETRAIN_COMMAND = "python -m flows.core.entities.train"
+
+LABELS: tuple[str, ...] = ("PER", "ORG", "LOC", "MISC")
+
+# OntoNotes labels (en_core_web_* and most pretrained English pipelines) -> CoNLL labels.
+# Numeric/temporal labels map to None: they are not named entities in the CoNLL sense.
+LABEL_MAP: dict[str, str | None] = {
+    "PER": "PER",
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "LOC": "LOC",
+    "GPE": "LOC",
+    "FAC": "LOC",
+    "MISC": "MISC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+    "PRODUCT": "MISC",
+    "DATE": None,
+    "TIME": None,
+    "PERCENT": None,
+    "MONEY": None,
+    "QUANTITY": None,
+    "ORDINAL": None,
+    "CARDINAL": None,
+}
+
+SCHEMA: dict[str, Any] = {
+    "text_index": pl.UInt32,
+    "start_char": pl.Int32,
+    "end_char": pl.Int32,
+    "surface": pl.String,
+    "label": pl.String,
+    "sentence_index": pl.Int32,
+    "confidence": pl.Float64,
+}
+
+# Factories that set doc.ents; a pipeline without any of them cannot extract entities.
+_ENTITY_FACTORIES = frozenset({"ner", "beam_ner", "entity_ruler"})
+# Factories that set sentence boundaries; if none is enabled we add a rule-based sentencizer.
+_SENTENCE_FACTORIES = frozenset({"parser", "senter", "sentencizer"})
+# Factories whose output entity extraction never reads; disabled in nlp.pipe to save time.
+_UNNEEDED_FACTORIES = frozenset(
+    {
+        "tagger",
+        "morphologizer",
+        "lemmatizer",
+        "trainable_lemmatizer",
+        "attribute_ruler",
+        "textcat",
+        "textcat_multilabel",
+        "entity_linker",
+        "spancat",
+        "spancat_singlelabel",
+        "span_finder",
+        "coref",
+        "span_resolver",
+    }
+)
+# Characters trimmed from span edges; "." and "-" are kept ("U.S.", "Inc.", "Jean-Luc").
+_EDGE_PUNCT = "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb,;:!?*|/\\"
+_OPEN_BRACKETS = "([{<"
+_CLOSE_BRACKETS = ")]}>"
+
+# Confidence used when a pipeline ships no per-label precision at all (documented, neutral).
+UNKNOWN_CONFIDENCE = 0.5
+
+
+def map_label(label: str) -> str | None:
+    """Map a pipeline's entity label to PER/ORG/LOC/MISC, or None to drop it.
+
+    Unknown labels are dropped rather than guessed, so downstream tables only ever see
+    the four CoNLL labels.
+    """
+    return LABEL_MAP.get(label)
+
+
+@functools.lru_cache(maxsize=8)
+def load_pipeline(name: str | None = None) -> Language:
+    """Load (once per process) the shipped model, a spaCy package, or a pipeline directory.
+
+    Loading takes a second or more, so the result is cached per ``name``. Sentence
+    boundaries are guaranteed because ``extract_spans`` reports a sentence index.
+    """
+    import spacy
+
+    target: str | Path = SHIPPED_MODEL_DIR if name is None else name
+    if name is None and not (SHIPPED_MODEL_DIR / "config.cfg").is_file():
+        raise RuntimeError(
+            f"The shipped entity model is missing at {SHIPPED_MODEL_DIR}. "
+            f"Retrain it with `{RETRAIN_COMMAND}` (see {SHIPPED_MODEL_DIR / 'MODEL_CARD.md'})."
+        )
+    try:
+        nlp = spacy.load(target)
+    except Exception as exc:  # spaCy raises OSError, ValueError, KeyError, ... when broken
+        hint = (
+            f"retrain it with `{RETRAIN_COMMAND}`"
+            if name is None
+            else "install the package (e.g. `python -m spacy download <name>`) or pass an "
+            "existing pipeline directory"
+        )
+        message = f"Could not load spaCy pipeline {str(target)!r}: {exc}; {hint}."
+        raise RuntimeError(message) from exc
+    if not {nlp.get_pipe_meta(p).factory for p in nlp.pipe_names} & _ENTITY_FACTORIES:
+        raise RuntimeError(f"spaCy pipeline {str(target)!r} has no entity recognizer.")
+    _ensure_sentences(nlp)
+    return nlp
+
+
+def _ensure_sentences(nlp: Language) -> None:
+    """Add a sentencizer when no enabled component sets sentence boundaries."""
+    factories = {nlp.get_pipe_meta(name).factory for name in nlp.pipe_names}
+    if not factories & _SENTENCE_FACTORIES:
+        nlp.add_pipe("sentencizer", last=True)
+
+
+def _disabled_for_entities(nlp: Language) -> list[str]:
+    """Components whose output entity extraction does not use (saves time in nlp.pipe)."""
+    return [n for n in nlp.pipe_names if nlp.get_pipe_meta(n).factory in _UNNEEDED_FACTORIES]
+
+
+def label_confidence(nlp: Language) -> dict[str, float]:
+    """Per original-label confidence: the model's measured dev-set precision for that label.
+
+    The shipped model stores it in ``meta.json`` under ``"confidence"`` at training time.
+    Other pipelines usually carry ``performance.ents_per_type`` in their meta; we use its
+    precision. Without either, every label gets ``UNKNOWN_CONFIDENCE``.
+    """
+    return _label_confidence_from_meta(
+        json.dumps(nlp.meta.get("confidence"), sort_keys=True),
+        json.dumps(nlp.meta.get("performance"), sort_keys=True),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _label_confidence_from_meta(conf_json: str, perf_json: str) -> dict[str, float]:
+    """Parse (and cache) the confidence table from serialised meta sections."""
+    conf = json.loads(conf_json) or {}
+    per_label = conf.get("per_label") if isinstance(conf, dict) else None
+    if per_label:
+        return {k: _clip01(v) for k, v in per_label.items()}
+    perf = json.loads(perf_json) or {}
+    per_type = perf.get("ents_per_type") or {}
+    table = {k: _clip01(v.get("p")) for k, v in per_type.items() if isinstance(v, dict)}
+    if "ents_p" in perf:
+        table.setdefault("__overall__", _clip01(perf["ents_p"]))
+    return table
+
+
+def _clip01(value: Any) -> float:
+    """Coerce a stored score to [0, 1]; some metas use percentages, some are missing."""
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return UNKNOWN_CONFIDENCE
+    if x > 1.0:
+        x /= 100.0
+    return min(1.0, max(0.0, x))
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink [start, end) past whitespace, quotes and unbalanced brackets at its edges.
+
+    Statistical NER sometimes swallows an opening quote or a trailing comma; the surface
+    stored in the warehouse should be the name only, and must equal text[start:end].
+    """
+    changed = True
+    while changed and start < end:
+        changed = False
+        first, last = text[start], text[end - 1]
+        if first.isspace() or first in _EDGE_PUNCT:
+            start, changed = start + 1, True
+        elif last.isspace() or last in _EDGE_PUNCT:
+            end, changed = end - 1, True
+        elif first in _OPEN_BRACKETS and _unbalanced(text[start:end], first):
+            start, changed = start + 1, True
+        elif last in _CLOSE_BRACKETS and _unbalanced(text[start:end], last):
+            end, changed = end - 1, True
+    return start, end
+
+
+def _unbalanced(surface: str, bracket: str) -> bool:
+    """True when ``bracket`` has no partner inside ``surface`` ("(Reuters" vs "Foo (UK)")."""
+    pairs = dict(zip(_OPEN_BRACKETS, _CLOSE_BRACKETS, strict=True))
+    pairs.update(zip(_CLOSE_BRACKETS, _OPEN_BRACKETS, strict=True))
+    return surface.count(bracket) > surface.count(pairs[bracket])
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """Token index where each sentence starts (for bisecting a span's sentence)."""
+    return [sent.start for sent in doc.sents]
+
+
+def _doc_rows(
+    index: int, doc: Doc, confidence: dict[str, float]
+) -> Iterator[tuple[int, int, int, str, str, int, float]]:
+    """Rows for one document's entities, in document order."""
+    from bisect import bisect_right
+
+    ents: tuple[Span, ...] = doc.ents
+    if not ents:
+        return
+    starts = _sentence_starts(doc)
+    text = doc.text
+    default = confidence.get("__overall__", UNKNOWN_CONFIDENCE)
+    for ent in ents:
+        label = map_label(ent.label_)
+        if label is None:
+            continue
+        start, end = trim_span(text, ent.start_char, ent.end_char)
+        if start >= end:
+            continue
+        sentence = max(0, bisect_right(starts, ent.start) - 1)
+        conf = confidence.get(ent.label_, default)
+        yield index, start, end, text[start:end], label, sentence, conf
+
+
+def extract_spans(
+    nlp: Language, texts: Sequence[str], *, n_process: int = 1, batch_size: int = 128
+) -> pl.DataFrame:
+    """Run ``nlp`` over ``texts`` and return one row per PER/ORG/LOC/MISC span.
+
+    Offsets are Python ``str`` offsets into the input text (``texts[i][start:end] ==
+    surface``), so callers can slice the original article without re-tokenising.
+    """
+    if len(texts) == 0:
+        return pl.DataFrame(schema=SCHEMA)
+    confidence = label_confidence(nlp)
+    columns: list[list[Any]] = [[] for _ in SCHEMA]
+    docs = nlp.pipe(
+        (t or "" for t in texts),
+        batch_size=batch_size,
+        n_process=n_process,
+        disable=_disabled_for_entities(nlp),
+    )
+    for index, doc in enumerate(docs):
+        for row in _doc_rows(index, doc, confidence):
+            for column, value in zip(columns, row, strict=True):
+                column.append(value)
+    return pl.DataFrame(dict(zip(SCHEMA, columns, strict=True)), schema=SCHEMA)

@@ -1,0 +1,51 @@
+"""URL canonicalization as Polars expressions.
+
+Two links to the same article should give the same article_id: scheme and host are
+lower-cased, default ports, fragments and tracking parameters dropped, remaining query
+parameters sorted. Only http(s) URLs are kept; anything else becomes null.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+URL_PARTS = r"^(?i)(?P<scheme>https?)://(?P<host>[^/?#\s]+)(?P<path>[^?#\s]*)(?:\?(?P<query>[^#\s]*))?(?:#\S*)?$"
+TRACKING_PARAM = (
+    r"(?i)^(?:utm_[^=]*|at_[^=]*|fbclid|gclid|gclsrc|dclid|msclkid|yclid|mc_cid|mc_eid|"
+    r"_ga|_gl|igshid|ref_src|cmpid|icid|ito|ns_mchannel|ns_source|ns_campaign|ocid|smid)(?:=|$)"
+)
+
+
+def canonical_url(url: pl.Expr) -> pl.Expr:
+    parts = url.str.strip_chars().str.extract_groups(URL_PARTS)
+    host = (
+        parts.struct.field("host")
+        .str.to_lowercase()
+        .str.replace(r":80$|:443$", "")
+        .str.strip_chars_end(".")
+    )
+    path = parts.struct.field("path")
+    path = pl.when(path == "").then(pl.lit("/")).otherwise(path)
+    query = (
+        parts.struct.field("query")
+        .fill_null("")
+        .str.split("&")
+        .list.eval(
+            pl.element().filter((pl.element() != "") & ~pl.element().str.contains(TRACKING_PARAM))
+        )
+        .list.sort()
+        .list.join("&")
+    )
+    base = pl.concat_str(parts.struct.field("scheme").str.to_lowercase(), pl.lit("://"), host, path)
+    return (
+        pl.when(host.is_null() | (host == ""))
+        .then(pl.lit(None, pl.String))
+        .when(query == "")
+        .then(base)
+        .otherwise(pl.concat_str(base, pl.lit("?"), query))
+    )
+
+
+def url_domain(canonical: pl.Expr) -> pl.Expr:
+    """Registered host without a leading "www.", e.g. "www.bbc.co.uk" -> "bbc.co.uk"."""
+    return canonical.str.extract(r"^https?://(?:www\.)?([^/:?#]+)", 1)

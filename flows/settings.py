@@ -1,0 +1,90 @@
+"""Every path and knob Wirehouse uses, read from the environment in one place.
+
+Tests and flows receive a ``Settings`` object explicitly so nothing depends on globals.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = REPO_ROOT / "samples"
+
+# Prefect and Great Expectations read their own variables; these defaults keep a plain run
+# quiet and offline. A user's own setting always wins (setdefault).
+QUIET_ENV = {
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    "GX_ANALYTICS_ENABLED": "false",
+    "TQDM_DISABLE": "1",
+}
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration for one process."""
+
+    home: Path
+    ner_model: str | None = None
+    batch_size: int = 5_000
+    max_file_bytes: int = 64 * 1024 * 1024
+    max_field_chars: int = 1_000_000
+    ner_processes: int = 1
+    logical_date: datetime = field(default_factory=lambda: datetime.now(UTC))
+    verbose: bool = False
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / "news.duckdb"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.home / "published"
+
+    @property
+    def published_db(self) -> Path:
+        """Stable path readers open; always a complete snapshot (hard link to a version)."""
+        return self.published_dir / "news.duckdb"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.home / ".writer.lock"
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        home = Path(env.get("WIREHOUSE_HOME") or REPO_ROOT / "warehouse").expanduser()
+        return cls(
+            home=home.resolve(),
+            ner_model=env.get("WIREHOUSE_NER_MODEL") or None,
+            batch_size=_int(env, "WIREHOUSE_BATCH_SIZE", 5_000),
+            max_file_bytes=_int(env, "WIREHOUSE_MAX_FILE_BYTES", 64 * 1024 * 1024),
+            max_field_chars=_int(env, "WIREHOUSE_MAX_FIELD_CHARS", 1_000_000),
+            ner_processes=_int(env, "WIREHOUSE_NER_PROCESSES", 1),
+            verbose=env.get("WIREHOUSE_VERBOSE", "") not in ("", "0", "false"),
+        )
+
+
+def quiet_third_party_logging(verbose: bool) -> None:
+    """Set Prefect/GX defaults before they are imported; verbose keeps their own logging."""
+    for name, value in QUIET_ENV.items():
+        if verbose and name.endswith("LOGGING_LEVEL"):
+            continue
+        os.environ.setdefault(name, value)
