@@ -1,0 +1,62 @@
+"""Expand what a user typed (files, folders, globs) into the input files of a run."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+_GLOB_CHARS = set("*?[")
+_HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Discovered:
+    files: list[Path]
+    missing: list[str]  # arguments that matched nothing: a user error, reported before any work
+
+
+def expand_inputs(arguments: list[str]) -> Discovered:
+    """Folders are walked recursively (hidden files skipped); order is sorted and stable."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for argument in arguments:
+        matches = _matches(argument)
+        if not matches:
+            missing.append(argument)
+        for match in matches:
+            files.extend(_walk(match) if match.is_dir() and not match.is_symlink() else [match])
+    unique = sorted({p.absolute(): None for p in files})
+    return Discovered(unique, missing)
+
+
+def _matches(argument: str) -> list[Path]:
+    if _GLOB_CHARS & set(argument):
+        return [Path(p) for p in sorted(glob.glob(argument, recursive=True))]
+    path = Path(argument).expanduser()
+    return [path] if path.exists() or path.is_symlink() else []
+
+
+def _walk(folder: Path) -> list[Path]:
+    found = []
+    for path in folder.rglob("*"):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if path.is_file() or path.is_symlink():
+            found.append(path)
+    return found
+
+
+def file_digest(path: Path) -> tuple[str, int] | None:
+    """sha256 and size of a file's bytes, or None when it cannot be read (the reader says why)."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as handle:
+            while chunk := handle.read(_HASH_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest(), size

@@ -1,0 +1,47 @@
+"""The Wirehouse flow: ingest -> normalize -> stage -> extract -> audit -> publish.
+
+The body is a table of contents; each step is a task in flows/steps. A failed audit ends
+the flow run Failed (with the audit summary as its message) and publishes nothing.
+"""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.states import Failed, State
+
+from flows.core.report import RunReport
+from flows.settings import Settings
+from flows.steps.audit import audit
+from flows.steps.discover import discover
+from flows.steps.extract import extract_entities
+from flows.steps.ledger import close_load, open_load
+from flows.steps.normalize import normalize
+from flows.steps.parse import parse
+from flows.steps.publish import ensure_snapshot, publish
+from flows.steps.stage import stage_articles
+from flows.steps.summary import has_new_rows, make_report, run_counts
+
+
+@flow(name="wirehouse-run", validate_parameters=False)
+def run_pipeline(inputs: list[str], settings: Settings) -> RunReport | State:
+    """Load the given files into the warehouse, all or nothing; re-running is a no-op."""
+    timings: dict[str, float] = {}
+    load = open_load(settings, inputs)
+    ensure_snapshot(settings)
+    files = discover(settings, inputs, timings)
+    parsed = parse(settings, files, timings)
+    normalized = normalize(settings, parsed, timings)
+    staged = stage_articles(settings, load, files, parsed, normalized, timings)
+    extracted = extract_entities(settings, load, timings)
+    counts = run_counts(files, parsed, normalized, staged, extracted, outcome=None)
+    if not has_new_rows(counts):
+        close_load(settings, load, "no_new_data", counts | {"timings": timings})
+        return make_report(settings, load, "no_new_data", counts, timings)
+    outcome = audit(settings, load, timings)
+    counts = run_counts(files, parsed, normalized, staged, extracted, outcome)
+    if not outcome.success:
+        close_load(settings, load, "failed_audit", counts | {"timings": timings})
+        report = make_report(settings, load, "failed_audit", counts, timings)
+        return Failed(message=outcome.summary, data=report)
+    version = publish(settings, load, counts, timings)
+    return make_report(settings, load, "published", counts, timings, version)

@@ -1,0 +1,55 @@
+"""Read-only access for users: SQL on the published snapshot, and the status page.
+
+Readers never open the live write file while a run may hold it; they open
+published/news.duckdb read-only, so they neither wait for nor block a writer.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from flows.errors import EXIT_FAILED, UserError
+from flows.settings import Settings
+from flows.tables import aligned
+from flows.warehouse import fetch_frame
+
+
+def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
+    if not settings.published_db.exists():
+        raise UserError(
+            f"nothing is published yet in {settings.home}; run `wirehouse run PATH` first"
+        )
+    return duckdb.connect(str(settings.published_db), read_only=True)
+
+
+def query_published(settings: Settings, sql: str) -> pl.DataFrame:
+    """Run the user's SQL read-only: writes fail, and the published file never changes."""
+    with open_published(settings) as con:
+        try:
+            return con.sql(sql).pl()
+        except duckdb.Error as exc:
+            first = str(exc).strip().splitlines()[0]
+            raise UserError(f"query failed: {first}", EXIT_FAILED) from None
+
+
+def status_text(settings: Settings, limit: int) -> str:
+    """From the live file when no run holds it (it also has unpublished runs), else the snapshot."""
+    try:
+        con = duckdb.connect(str(settings.db_path), read_only=True)
+        source = f"Warehouse: {settings.db_path}"
+    except duckdb.Error:
+        con = open_published(settings)
+        source = f"A run is writing now; showing the published snapshot {settings.published_db}"
+    with con:
+        sections = [
+            source,
+            aligned(fetch_frame(con, "queries/status_totals.sql")),
+            "\nRecent runs",
+            aligned(fetch_frame(con, "queries/status_loads.sql", {"limit": limit})),
+            "\nRejects by reason",
+            aligned(fetch_frame(con, "queries/status_rejects.sql")),
+            "\nFailed expectations (latest first)",
+            aligned(fetch_frame(con, "queries/status_failed_audits.sql")),
+        ]
+    return "\n".join(sections)

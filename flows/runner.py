@@ -1,0 +1,106 @@
+"""Run the flow for the CLI: check what the user gave, hold the writer lock, print a summary."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+import duckdb
+
+from flows.core.discovery import expand_inputs
+from flows.core.report import RunReport
+from flows.errors import EXIT_BUSY, EXIT_FAILED, EXIT_OK, UserError
+from flows.settings import Settings
+from flows.warehouse import WarehouseBusy, connect, run_sql_file, writer_lock
+
+EXAMPLE_QUERY = (
+    "select entity_type, canonical_name, n_mentions from agg_top_entities "
+    "where window_days = 30 and rank <= 3 order by entity_type, rank"
+)
+
+
+def run_and_report(paths: list[str], settings: Settings) -> int:
+    missing = expand_inputs(paths).missing
+    if missing:
+        raise UserError(f"no such file or folder: {missing[0]} (nothing was loaded)")
+    try:
+        with writer_lock(settings):
+            _check_writable(settings)
+            print(f"wirehouse: loading {', '.join(paths)} into {settings.home}", file=sys.stderr)
+            report = _run_flow(paths, settings)
+    except WarehouseBusy as exc:
+        raise UserError(str(exc), EXIT_BUSY) from None
+    print(summary(report))
+    if report.status == "failed_audit":
+        print(
+            f"\nwirehouse: audit failed, nothing was published. {report.audit_summary}. "
+            "The staged rows are kept in the staging schema for inspection; "
+            "`wirehouse status` lists the failing expectations.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _check_writable(settings: Settings) -> None:
+    try:
+        connect(settings).close()
+    except duckdb.IOException as exc:
+        raise UserError(
+            f"the warehouse file {settings.db_path} is open in another program "
+            f"({str(exc).splitlines()[0][:120]}); close it and run again",
+            EXIT_BUSY,
+        ) from None
+
+
+def _run_flow(paths: list[str], settings: Settings) -> RunReport:
+    from flows.pipeline import run_pipeline
+
+    state = run_pipeline(paths, settings, return_state=True)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, RunReport):
+        return result
+    _record_failure(settings, result)
+    raise result if isinstance(result, BaseException) else RuntimeError(str(result))
+
+
+def _record_failure(settings: Settings, error: object) -> None:
+    """Best effort: the next run marks a row left 'running' as interrupted anyway."""
+    params = {"finished_at": datetime.now(UTC), "message": str(error)[:1000]}
+    try:
+        with connect(settings) as con:
+            run_sql_file(con, "ledger/fail_running.sql", params)
+    except duckdb.Error:
+        pass
+
+
+def summary(report: RunReport) -> str:
+    rejects = ", ".join(f"{k} {v}" for k, v in report.rejects_by_reason.items()) or "none"
+    audit = (
+        "not needed (nothing new)"
+        if report.audit_success is None
+        else ("passed" if report.audit_success else "FAILED") + f": {report.audit_summary}"
+    )
+    published = (
+        f"version {report.published_version} -> {report.published_path}"
+        if report.published_version
+        else "nothing (the published data is unchanged)"
+    )
+    lines = [
+        f"Run {report.load_id}: {report.status}",
+        f"  inputs read        {report.n_files} files ({report.n_unchanged_files} unchanged "
+        f"since an earlier load), {report.n_records} records",
+        f"  articles loaded    {report.n_loaded}",
+        f"  duplicates skipped {report.n_duplicates}",
+        f"  rejects            {report.n_rejected} ({rejects})",
+        f"  dates not parsed   {report.n_unparsed_dates} (kept, published_at left empty)",
+        f"  entities           {report.n_entities} ({report.n_new_entities} new)",
+        f"  mentions           {report.n_mentions}",
+        f"  audit              {audit}",
+        f"  published          {published}",
+        f"  warehouse          {report.warehouse}",
+        "",
+        "Try:",
+        f'  wirehouse query "{EXAMPLE_QUERY}"',
+    ]
+    return "\n".join(lines)

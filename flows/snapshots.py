@@ -1,0 +1,87 @@
+"""Published snapshots: complete read-only copies of the warehouse, swapped in atomically.
+
+DuckDB lets one process hold a file read-write or many read-only, never both. Readers
+therefore open published/news.duckdb, a hard link to the newest version file; a new
+version is written beside it and linked over it with os.replace, so a reader sees either
+the old or the new version, whole, and never waits for the writer.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+
+from flows.settings import Settings
+from flows.warehouse import run_sql_file, sql_files
+
+KEEP_VERSIONS = 5
+_VERSION_FILE = re.compile(r"^v(\d{6})\.duckdb$")
+
+
+def versions_dir(settings: Settings) -> Path:
+    return settings.published_dir / "versions"
+
+
+def version_path(settings: Settings, version: int) -> Path:
+    return versions_dir(settings) / f"v{version:06d}.duckdb"
+
+
+def published_versions(settings: Settings) -> list[int]:
+    folder = versions_dir(settings)
+    if not folder.is_dir():
+        return []
+    found = (_VERSION_FILE.match(p.name) for p in folder.iterdir())
+    return sorted(int(m.group(1)) for m in found if m)
+
+
+def current_version(settings: Settings) -> int | None:
+    """Version readers see now (the file published/news.duckdb is a link to)."""
+    try:
+        current = settings.published_db.stat()
+    except FileNotFoundError:
+        return None
+    for version in reversed(published_versions(settings)):
+        if os.path.samestat(version_path(settings, version).stat(), current):
+            return version
+    return None
+
+
+def write_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings, version: int) -> Path:
+    """Copy the published tables and views into a new version file and point readers at it."""
+    folder = versions_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = version_path(settings, version)
+    tmp = final.with_name(final.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    con.execute("attach $path as snap", {"path": str(tmp)})
+    try:
+        for name in sql_files("snapshot"):
+            run_sql_file(con, name)
+        con.execute("use snap")
+        for name in sql_files("views"):
+            run_sql_file(con, name)
+    finally:
+        con.execute("use news")
+        con.execute("detach snap")
+    os.replace(tmp, final)
+    point_readers_at(settings, version)
+    prune(settings)
+    return final
+
+
+def point_readers_at(settings: Settings, version: int) -> None:
+    """Atomically make published/news.duckdb the given version (also used by rollback)."""
+    link_tmp = settings.published_db.with_name(".news.duckdb.link")
+    link_tmp.unlink(missing_ok=True)
+    os.link(version_path(settings, version), link_tmp)
+    os.replace(link_tmp, settings.published_db)
+
+
+def prune(settings: Settings, keep: int = KEEP_VERSIONS) -> None:
+    current = current_version(settings)
+    for version in published_versions(settings)[:-keep]:
+        if version != current:
+            version_path(settings, version).unlink(missing_ok=True)

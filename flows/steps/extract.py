@@ -1,0 +1,47 @@
+"""Find entity mentions in the staged new articles, link them, stage entities and mentions."""
+
+from __future__ import annotations
+
+import polars as pl
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from flows.core.entities.linking import link_mentions
+from flows.core.entities.ner import extract_spans, load_pipeline
+from flows.core.entities.spans import article_spans
+from flows.settings import Settings
+from flows.steps.ledger import Load
+from flows.steps.progress import stage
+from flows.steps.stage import staged_counts
+from flows.warehouse import connect, fetch_frame, run_sql_file
+
+
+@task(name="extract-entities", cache_policy=NO_CACHE)
+def extract_entities(settings: Settings, load: Load, timings: dict[str, float]) -> dict[str, int]:
+    """Run NER over titles and bodies of new articles only, then link and stage the results."""
+    with stage("extract", timings) as notes:
+        with connect(settings) as con:
+            texts = fetch_frame(con, "queries/new_article_texts.sql")
+        spans = _spans(settings, texts)
+        linked = link_mentions(spans, texts)
+        with connect(settings) as con:
+            con.register("linked_mentions", linked.mentions.to_arrow())
+            con.register("linked_entities", linked.entities.to_arrow())
+            params = {"load_id": load.load_id}
+            run_sql_file(con, "stage/mentions.sql", params)
+            run_sql_file(con, "stage/entities.sql")
+            counts = staged_counts(con)
+        notes.append(
+            f"{linked.mentions.height} mentions of {linked.entities.height} entities "
+            f"in {texts.height} articles"
+        )
+    return {k: counts[k] for k in ("n_mentions", "n_entities", "n_new_entities")}
+
+
+def _spans(settings: Settings, texts: pl.DataFrame) -> pl.DataFrame:
+    if texts.height == 0:
+        return article_spans(texts, pl.DataFrame())
+    nlp = load_pipeline(settings.ner_model)
+    interleaved = pl.concat([texts.get_column("title"), texts.get_column("body")]).to_list()
+    raw = extract_spans(nlp, interleaved, n_process=settings.ner_processes)
+    return article_spans(texts, raw)

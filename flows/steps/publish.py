@@ -1,0 +1,71 @@
+"""The single commit point: staged rows, ledger row and invariant checks in one transaction."""
+
+from __future__ import annotations
+
+import polars as pl
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from flows.settings import Settings
+from flows.snapshots import current_version, write_snapshot
+from flows.steps.ledger import Load, finish_params
+from flows.steps.progress import stage
+from flows.warehouse import connect, fetch_frame, run_sql_file, sql_files, transaction
+
+PUBLISH_ORDER = ("articles", "duplicates", "input_files", "rejects", "entities", "mentions")
+
+
+class ChecksFailed(RuntimeError):
+    """An invariant in sql/checks returned rows inside the publish transaction."""
+
+    def __init__(self, failures: dict[str, int]) -> None:
+        self.failures = failures
+        listed = ", ".join(f"{name} ({n} rows)" for name, n in failures.items())
+        super().__init__(f"invariant checks failed: {listed}")
+
+
+@task(name="publish", cache_policy=NO_CACHE)
+def publish(
+    settings: Settings, load: Load, counts: dict[str, object], timings: dict[str, float]
+) -> int:
+    """Commit staging into the published tables with the ledger row, then swap the snapshot."""
+    with stage("publish", timings) as notes, connect(settings) as con:
+        version = int(fetch_frame(con, "ledger/next_version.sql").item())
+        final = dict(counts, published_version=version, timings=timings)
+        with transaction(con):
+            for name in PUBLISH_ORDER:
+                run_sql_file(con, f"publish/{name}.sql")
+            run_sql_file(con, "ledger/finish_load.sql", finish_params(load, "published", final))
+            failures = run_checks(con, load.load_id)
+            if failures:
+                raise ChecksFailed(failures)
+        refresh_views(con)
+        write_snapshot(con, settings, version)
+        notes.append(f"version {version} -> {settings.published_db}")
+    return version
+
+
+def run_checks(con: object, load_id: str) -> dict[str, int]:
+    """Each sql/checks file returns offending rows; any row fails the publish."""
+    failures = {}
+    for name in sql_files("checks"):
+        offending: pl.DataFrame = fetch_frame(con, name, {"load_id": load_id})  # type: ignore[arg-type]
+        if offending.height:
+            failures[name] = offending.height
+    return failures
+
+
+def refresh_views(con: object) -> None:
+    for name in sql_files("views"):
+        run_sql_file(con, name)  # type: ignore[arg-type]
+
+
+@task(name="ensure-snapshot", cache_policy=NO_CACHE)
+def ensure_snapshot(settings: Settings) -> int | None:
+    """Re-create the snapshot if a run was killed after its commit but before the swap."""
+    with connect(settings) as con:
+        latest = int(fetch_frame(con, "ledger/next_version.sql").item()) - 1
+        if latest >= 1 and current_version(settings) != latest:
+            refresh_views(con)
+            write_snapshot(con, settings, latest)
+    return latest or None

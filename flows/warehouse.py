@@ -1,0 +1,135 @@
+"""DuckDB access: connections, SQL files by name, migrations, the single-writer lock.
+
+Every statement the warehouse runs lives in sql/; Python binds parameters and never
+splices values into SQL text.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from flows.settings import REPO_ROOT, Settings
+
+SQL_DIR = REPO_ROOT / "sql"
+_PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process is writing to this warehouse."""
+
+
+@cache
+def load_sql(name: str) -> str:
+    """Text of sql/<name>; names are checked so only files inside sql/ can be loaded."""
+    path = (SQL_DIR / name).resolve()
+    if SQL_DIR.resolve() not in path.parents or path.suffix != ".sql" or not path.is_file():
+        raise ValueError(f"unknown SQL file: {name}")
+    return path.read_text(encoding="utf-8")
+
+
+def sql_files(folder: str) -> list[str]:
+    """Names of the .sql files in one sql/ folder, in file-name order."""
+    return sorted(f"{folder}/{p.name}" for p in (SQL_DIR / folder).glob("*.sql"))
+
+
+@cache
+def sql_parameters(name: str) -> frozenset[str]:
+    """The $names a file binds; callers may offer more, DuckDB accepts exactly these."""
+    return frozenset(_PARAMETER.findall(load_sql(name)))
+
+
+def _bind(name: str, params: dict[str, Any] | None) -> dict[str, Any] | None:
+    wanted = sql_parameters(name)
+    if not wanted:
+        return None
+    missing = wanted - set(params or {})
+    if missing:
+        raise ValueError(f"{name} needs parameters {sorted(missing)}")
+    return {key: value for key, value in (params or {}).items() if key in wanted}
+
+
+def run_sql_file(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Execute one file; files that take parameters hold a single statement."""
+    bound = _bind(name, params)
+    if bound:
+        return con.execute(load_sql(name), bound)
+    return con.execute(load_sql(name))
+
+
+def fetch_frame(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None
+) -> pl.DataFrame:
+    """Run a query file and return its result as a Polars frame (through Arrow)."""
+    return con.sql(load_sql(name), params=_bind(name, params)).pl()
+
+
+def connect(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The live warehouse file, created (with its schema) on first write."""
+    if not read_only:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(settings.db_path), read_only=read_only)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply sql/schema files newer than the recorded version, each in its own transaction."""
+    run_sql_file(con, "schema/001_meta.sql")
+    applied = {row[0] for row in con.execute("select version from schema_version").fetchall()}
+    done = []
+    for name in sql_files("schema"):
+        version = int(Path(name).name.split("_", 1)[0])
+        if version in applied:
+            continue
+        con.execute("begin transaction")
+        try:
+            run_sql_file(con, name)
+            con.execute("insert into schema_version (version, name) values (?, ?)", [version, name])
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        done.append(name)
+    return done
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+@contextmanager
+def writer_lock(settings: Settings) -> Iterator[None]:
+    """One writer per warehouse: a second run fails fast with a clear message."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    fd = os.open(settings.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+            raise WarehouseBusy(
+                f"another wirehouse run (pid {holder}) is writing to {settings.home}; "
+                "wait for it to finish, then run again"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)

@@ -1,0 +1,10 @@
+-- grain: one row per input record or file of this run that did not load
+insert into staging.rejects
+select
+    $load_id as load_id,
+    input_uri,
+    input_record,
+    reason_code,
+    message,
+    raw
+from rejected
