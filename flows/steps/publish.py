@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -42,6 +44,9 @@ def publish(
         refresh_views(con)
         write_snapshot(con, settings, version)
         notes.append(f"version {version} -> {settings.published_db}")
+    with connect(settings) as con:
+        params = {"load_id": load.load_id, "timings": json.dumps(timings)}
+        run_sql_file(con, "ledger/record_timings.sql", params)
     return version
 
 

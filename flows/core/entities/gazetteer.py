@@ -34,60 +34,18 @@ GPE_KINDS = frozenset({"country", "admin1", "city"})
 
 # Keys of regions that are not places in the gazetteer's sense but that some small town lists
 # as a name ("Middle East", Maryland; "Levant", Maine). Such names never resolve to a city.
-REGION_KEYS = frozenset(
-    {
-        "middle east",
-        "near east",
-        "far east",
-        "levant",
-        "gulf",
-        "persian gulf",
-        "arabian gulf",
-        "arabian peninsula",
-        "balkans",
-        "caucasus",
-        "north caucasus",
-        "south caucasus",
-        "sahel",
-        "maghreb",
-        "mediterranean",
-        "scandinavia",
-        "arctic",
-        "latin america",
-        "central america",
-        "central asia",
-        "southeast asia",
-        "south asia",
-        "east asia",
-        "western europe",
-        "eastern europe",
-        "central europe",
-        "horn of africa",
-        "sub saharan africa",
-        "north africa",
-        "west africa",
-        "east africa",
-        "southern africa",
-        "americas",
-        "west",
-        "east",
-        "north",
-        "south",
-        "sham",
-        "kurdistan",
-        "galilee",
-        "sinai",
-        "golan",
-        "golan heights",
-        "korea",
-        "korean peninsula",
-        "west bank",
-        "red sea",
-        "black sea",
-        "caspian",
-        "caspian sea",
-    }
-)
+# fmt: off
+REGION_KEYS = frozenset({
+    "middle east", "near east", "far east", "levant", "gulf", "persian gulf", "arabian gulf",
+    "arabian peninsula", "balkans", "caucasus", "north caucasus", "south caucasus", "sahel",
+    "maghreb", "mediterranean", "scandinavia", "arctic", "latin america", "central america",
+    "central asia", "southeast asia", "south asia", "east asia", "western europe",
+    "eastern europe", "central europe", "horn of africa", "sub saharan africa", "north africa",
+    "west africa", "east africa", "southern africa", "americas", "west", "east", "north",
+    "south", "sham", "kurdistan", "galilee", "sinai", "golan", "golan heights", "korea",
+    "korean peninsula", "west bank", "red sea", "black sea", "caspian", "caspian sea",
+})
+# fmt: on
 
 # GeoNames still lists these dissolved countries; they have no current ISO-3166 code.
 _OBSOLETE_COUNTRIES = frozenset({"CS", "AN"})
@@ -132,9 +90,10 @@ _POSSESSIVE_WITH_TAIL = r"['’ʼ][sS][^\p{L}\p{N}]*$"
 
 
 def base_name_expr(expr: pl.Expr) -> pl.Expr:
-    """Strip what surrounds a name in running text: quotes, trailing punctuation, possessive 's,
-    and a lower-case leading "the" (a capitalised "The" may belong to the name).
+    """Strip what surrounds a name in running text, keeping the name itself as written.
 
+    Removes edge quotes, trailing punctuation, a possessive "'s", unbalanced or enclosing
+    brackets and a lower-case leading "the" (a capitalised "The" may belong to the name).
     The result is what an alias or canonical name shows, so letters and case are untouched.
     """
     trailing = r"[\s\"'”’»,;:!?]+$"
@@ -372,7 +331,10 @@ def place_candidates() -> pl.DataFrame:
 
 @functools.lru_cache(maxsize=1)
 def places() -> pl.DataFrame:
-    """One place per normalized name: country, then admin area, then the most populous city."""
+    """One place per normalized name, ambiguity resolved by kind, then size.
+
+    Country, then US state, then continent, then the most populous city.
+    """
     return (
         place_candidates()
         .with_columns(_rank=pl.col("kind").replace_strict(KIND_RANK, return_dtype=pl.Int8))

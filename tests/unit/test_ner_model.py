@@ -1,0 +1,98 @@
+"""The shipped entity model loads from the package and extract_spans honours its contract."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from flows.core.entities.ner import SCHEMA, SHIPPED_MODEL_DIR, extract_spans, load_pipeline
+
+TEXTS = [
+    "Angela Merkel flew to Paris on Monday. Later she met Emmanuel Macron in Berlin.",
+    "",
+    "Germany beat France 2-1. The match was played in Munich, Germany.",
+    "nothing to see here",
+]
+
+
+@pytest.fixture(scope="module")
+def nlp(tmp_path_factory: pytest.TempPathFactory):
+    """Load the shipped model once, from a working directory outside the repository."""
+    cwd = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("elsewhere"))
+    try:
+        yield load_pipeline()
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.fixture(scope="module")
+def spans(nlp) -> pl.DataFrame:
+    return extract_spans(nlp, TEXTS)
+
+
+def test_model_dir_is_inside_package() -> None:
+    assert SHIPPED_MODEL_DIR.is_absolute()
+    assert SHIPPED_MODEL_DIR.parts[-3:] == ("flows", "models", "ner_en")
+    assert (SHIPPED_MODEL_DIR / "config.cfg").is_file()
+
+
+def test_loads_independent_of_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    load_pipeline.cache_clear()
+    nlp = load_pipeline()
+    assert "ner" in nlp.pipe_names
+    assert any(
+        nlp.get_pipe_meta(n).factory in {"sentencizer", "senter", "parser"} for n in nlp.pipe_names
+    )
+    assert load_pipeline() is nlp  # cached
+
+
+def test_schema(spans: pl.DataFrame) -> None:
+    assert spans.schema == pl.Schema(SCHEMA)
+    assert spans.height > 0
+
+
+def test_offsets_reproduce_surface(spans: pl.DataFrame) -> None:
+    for row in spans.iter_rows(named=True):
+        text = TEXTS[row["text_index"]]
+        assert text[row["start_char"] : row["end_char"]] == row["surface"]
+        assert row["surface"] == row["surface"].strip()
+
+
+def test_labels_and_confidence(spans: pl.DataFrame) -> None:
+    assert set(spans["label"].to_list()) <= {"PER", "ORG", "LOC", "MISC"}
+    assert spans["confidence"].is_between(0.0, 1.0).all()
+
+
+def test_finds_obvious_entities(spans: pl.DataFrame) -> None:
+    found = set(zip(spans["surface"].to_list(), spans["label"].to_list(), strict=True))
+    assert ("Paris", "LOC") in found or ("Germany", "LOC") in found
+    assert any(label == "PER" and "Merkel" in s for s, label in found)
+    assert 1 not in spans["text_index"].to_list()  # the empty string yields nothing
+
+
+def test_sentence_index(spans: pl.DataFrame) -> None:
+    first = spans.filter(pl.col("text_index") == 0)
+    in_second = first.filter(pl.col("start_char") > TEXTS[0].index("Later"))
+    assert in_second.height > 0
+    assert (in_second["sentence_index"] == 1).all()
+    in_first = first.filter(pl.col("start_char") < TEXTS[0].index("Later"))
+    assert (in_first["sentence_index"] == 0).all()
+
+
+def test_empty_input_gives_empty_frame(nlp) -> None:
+    empty = extract_spans(nlp, [])
+    assert empty.height == 0
+    assert empty.schema == pl.Schema(SCHEMA)
+    only_blank = extract_spans(nlp, ["", "   "])
+    assert only_blank.height == 0
+    assert only_blank.schema == pl.Schema(SCHEMA)
+
+
+def test_missing_model_gives_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError, match="Could not load"):
+        load_pipeline(str(tmp_path / "no-such-model"))
