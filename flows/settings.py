@@ -19,6 +19,8 @@ QUIET_ENV = {
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    # The temporary local server migrates its database on first start; slow disks need time.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     "GX_ANALYTICS_ENABLED": "false",
     "TQDM_DISABLE": "1",
 }

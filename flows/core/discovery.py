@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +28,8 @@ def expand_inputs(arguments: list[str]) -> Discovered:
             missing.append(argument)
         for match in matches:
             files.extend(_walk(match) if match.is_dir() and not match.is_symlink() else [match])
-    unique = sorted({p.absolute(): None for p in files})
+    # abspath, not resolve(): "a/../b" is one file, but a symlink keeps its own name.
+    unique = sorted({Path(os.path.abspath(p)): None for p in files})
     return Discovered(unique, missing)
 
 

@@ -18,10 +18,13 @@ TRACKING_PARAM = (
 
 def canonical_url(url: pl.Expr) -> pl.Expr:
     parts = url.str.strip_chars().str.extract_groups(URL_PARTS)
+    scheme = parts.struct.field("scheme").str.to_lowercase()
+    host = parts.struct.field("host").str.to_lowercase()
+    default_port = pl.when(scheme == "http").then(pl.lit(":80")).otherwise(pl.lit(":443"))
     host = (
-        parts.struct.field("host")
-        .str.to_lowercase()
-        .str.replace(r":80$|:443$", "")
+        pl.when(host.str.ends_with(default_port))
+        .then(host.str.head(-3 - (scheme == "https").cast(pl.Int64)))
+        .otherwise(host)
         .str.strip_chars_end(".")
     )
     path = parts.struct.field("path")
@@ -36,7 +39,7 @@ def canonical_url(url: pl.Expr) -> pl.Expr:
         .list.sort()
         .list.join("&")
     )
-    base = pl.concat_str(parts.struct.field("scheme").str.to_lowercase(), pl.lit("://"), host, path)
+    base = pl.concat_str(scheme, pl.lit("://"), host, path)
     return (
         pl.when(host.is_null() | (host == ""))
         .then(pl.lit(None, pl.String))

@@ -4,10 +4,28 @@ with firsts as (
     select * from keyed where id_rank = 1 and hash_rank = 1
 ),
 
+-- A record whose URL's first copy was dropped as a content copy of another article, and
+-- whose own text is new, is the first stored copy of that URL after all.
+second_chance as (
+    select k.*
+    from keyed as k
+    anti join firsts as f on f.article_id = k.article_id
+    anti join firsts as g on g.content_hash = k.content_hash
+    qualify
+        row_number() over (partition by k.article_id order by k.input_uri, k.input_record) = 1
+        and row_number() over (partition by k.content_hash order by k.input_uri, k.input_record) = 1
+),
+
+candidates as (
+    select * from firsts
+    union all by name
+    select * from second_chance
+),
+
 unseen as (
-    select f.*
-    from firsts as f
-    anti join main.articles as a on a.article_id = f.article_id
+    select c.*
+    from candidates as c
+    anti join main.articles as a on a.article_id = c.article_id
 ),
 
 final as (

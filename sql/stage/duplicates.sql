@@ -1,4 +1,5 @@
--- grain: one row per incoming record that repeats an article (same id or same content)
+-- grain: one row per incoming record that repeats an article (same id or same content),
+-- pointing at the stored copy: same article_id first, else same content
 insert into staging.duplicates
 with copies as (
     select k.*
@@ -13,10 +14,14 @@ final as (
         c.input_record,
         c.article_id,
         c.content_hash,
-        coalesce(by_id.article_id, by_hash.article_id, c.first_id_for_hash) as duplicate_of
+        coalesce(
+            staged_id.article_id, main_id.article_id, staged_hash.article_id, main_hash.article_id
+        ) as duplicate_of
     from copies as c
-    left join main.articles as by_id on by_id.article_id = c.article_id
-    left join main.articles as by_hash on by_hash.content_hash = c.content_hash
+    left join staging.articles as staged_id on staged_id.article_id = c.article_id
+    left join main.articles as main_id on main_id.article_id = c.article_id
+    left join staging.articles as staged_hash on staged_hash.content_hash = c.content_hash
+    left join main.articles as main_hash on main_hash.content_hash = c.content_hash
 )
 
 select distinct on (input_uri, input_record)

@@ -25,10 +25,7 @@ final as (
     select
         *,
         row_number() over (partition by article_id order by input_uri, input_record) as id_rank,
-        row_number() over (partition by content_hash order by input_uri, input_record) as hash_rank,
-        first_value(article_id) over (
-            partition by content_hash order by input_uri, input_record
-        ) as first_id_for_hash
+        row_number() over (partition by content_hash order by input_uri, input_record) as hash_rank
     from with_keys
 )
 

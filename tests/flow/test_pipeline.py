@@ -86,7 +86,9 @@ def test_bad_inputs_are_rejected_and_good_ones_load(settings: Settings, tmp_path
     assert state.is_completed()
     assert report.n_loaded == n_good
     assert report.n_records == report.n_loaded + report.n_duplicates + report.n_rejected
-    got = dict(rows(settings, "select regexp_extract(input_uri, '[^/]+$'), reason_code from rejects"))
+    got = dict(
+        rows(settings, "select regexp_extract(input_uri, '[^/]+$'), reason_code from rejects")
+    )
     assert got == expected
     assert set(report.rejects_by_reason) == set(expected.values())
 
@@ -115,8 +117,12 @@ def test_unknown_columns_stay_out_of_core_tables(settings: Settings, tmp_path: P
     record = jsonl_record(3, internal_score=0.7, tracking={"a": 1})
     _, report = run([write_jsonl(tmp_path / "extra.jsonl", [record])], settings)
     assert report.n_loaded == 1
-    columns = {c for (c,) in rows(settings, "select column_name from duckdb_columns() "
-                                            "where table_name = 'articles'")}
+    columns = {
+        c
+        for (c,) in rows(
+            settings, "select column_name from duckdb_columns() where table_name = 'articles'"
+        )
+    }
     assert "internal_score" not in columns and "tracking" not in columns
 
 
@@ -129,7 +135,9 @@ def test_task_runs_do_not_grow_with_articles(settings: Settings, tmp_path: Path)
         state, _ = run([path], settings.with_(home=tmp_path / home))
         with get_client(sync_client=True) as client:
             found = client.read_task_runs(
-                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+                flow_run_filter=FlowRunFilter(
+                    id=FlowRunFilterId(any_=[state.state_details.flow_run_id])
+                )
             )
         return len(found)
 
@@ -142,4 +150,6 @@ def test_loads_row_counts_every_stage(settings: Settings) -> None:
         settings, "select status, n_loaded, n_mentions, timings from loads"
     )
     assert (status, n_loaded, n_mentions) == ("published", 1, report.n_mentions)
-    assert {"parse", "normalize", "stage", "extract", "audit", "publish"} <= set(json.loads(timings))
+    assert {"parse", "normalize", "stage", "extract", "audit", "publish"} <= set(
+        json.loads(timings)
+    )

@@ -86,11 +86,6 @@ def test_absolute_and_relative_arguments_agree(tree: Path) -> None:
     assert found.files == [tree / "in" / "a.txt"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="discovery.py dedups with Path.absolute(), which keeps '..' segments, so one file "
-    "named two ways is listed (and read) twice",
-)
 def test_dotdot_spelling_is_the_same_file(tree: Path) -> None:
     found = expand_inputs(["in", "in/sub/../a.txt"])
     assert _names(tree, found.files) == [

@@ -167,3 +167,24 @@ def test_batch_keeps_order_and_schema() -> None:
     # Each row matches what the file gives on its own: no leakage between files of a batch.
     for (_, _, expected), row in zip(CASES, frame.iter_rows(named=True), strict=True):
         assert {key: row[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("byline", "name", "publisher"),
+    [
+        ("Élodie Durand for Le Monde", "Élodie Durand", "Le Monde"),
+        ("Łukasz Nowak for Gazeta Daily", "Łukasz Nowak", "Gazeta Daily"),
+    ],
+)
+def test_byline_name_with_non_ascii_capital(byline: str, name: str, publisher: str) -> None:
+    row = _parse_one(f"Council votes\nThe council met.\n{byline}")
+    assert (row["authors"], row["source_name"], row["body"]) == (
+        [name],
+        publisher,
+        "The council met.",
+    )
+
+
+def test_byline_name_with_non_ascii_letters_inside() -> None:
+    row = _parse_one("Council votes\nThe council met.\nAna Núñez for El País")
+    assert (row["authors"], row["source_name"]) == (["Ana Núñez"], "El País")

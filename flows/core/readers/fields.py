@@ -27,7 +27,6 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "summary": ("summary", "description", "teaser", "lead"),
     "origin_source": ("origin_source", "origin"),
 }
-TEXT_FIELDS = ("title", "body", "url", "source_name", "published_raw", "summary", "origin_source")
 
 
 def pick_columns(columns: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -55,23 +54,33 @@ def split_authors(expr: pl.Expr) -> pl.Expr:
 
 
 def to_raw_records(frame: pl.DataFrame, uri: str, fmt: str) -> pl.DataFrame:
-    """Select and rename mapped columns (all String, authors already a list or a string)."""
-    chosen, _ = pick_columns(frame.columns)
+    """Map columns onto RAW_RECORDS; per record, the first alias holding a value wins."""
+    by_lower: dict[str, str] = {}
+    for column in frame.columns:
+        by_lower.setdefault(column.strip().lower(), column)
     exprs: list[pl.Expr] = [
         pl.lit(uri).alias("input_uri"),
         pl.col("input_record").cast(pl.Int64),
         pl.lit(fmt).alias("input_format"),
     ]
-    for target in TEXT_FIELDS:
-        source = chosen.get(target)
-        exprs.append(
-            pl.col(source).alias(target) if source else pl.lit(None, pl.String).alias(target)
-        )
-    authors = chosen.get("authors")
-    if authors is None:
-        exprs.append(pl.lit(None, pl.List(pl.String)).alias("authors"))
-    elif frame.schema[authors] == pl.List(pl.String):
-        exprs.append(pl.col(authors).alias("authors"))
-    else:
-        exprs.append(split_authors(pl.col(authors).cast(pl.String)).alias("authors"))
+    for target, aliases in FIELD_ALIASES.items():
+        present = [by_lower[a] for a in aliases if a in by_lower]
+        if target == "authors":
+            exprs.append(_authors(frame, present))
+        elif present:
+            exprs.append(pl.coalesce([pl.col(c).cast(pl.String) for c in present]).alias(target))
+        else:
+            exprs.append(pl.lit(None, pl.String).alias(target))
     return frame.select(exprs).select(list(RAW_RECORDS.names())).cast(dict(RAW_RECORDS))
+
+
+def _authors(frame: pl.DataFrame, present: list[str]) -> pl.Expr:
+    as_lists = [
+        pl.col(c)
+        if frame.schema[c] == pl.List(pl.String)
+        else split_authors(pl.col(c).cast(pl.String))
+        for c in present
+    ]
+    if not as_lists:
+        return pl.lit(None, pl.List(pl.String)).alias("authors")
+    return pl.coalesce(as_lists).alias("authors")

@@ -21,7 +21,7 @@ from flows.core.schemas import RAW_RECORDS
 SYNDICATION_MARKER = (
     r"(?i)^(?P<teaser>.*?)\s*Read (?:the )?Full Article (?:at|on) (?P<origin>[^\s].*?)\.?$"
 )
-_NAME_WORD = r"[A-Z][\w.'’\-]*"
+_NAME_WORD = r"\p{Lu}[\w.'’\-]*"
 BYLINE = (
     rf"^(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})\s+for\s+"
     r'(?P<publisher>\S.{0,78}?[^\s.!?;:,"”])$'

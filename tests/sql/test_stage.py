@@ -1,0 +1,247 @@
+"""sql/stage: keys, first copy kept, duplicates against the batch and the warehouse."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+import duckdb
+import polars as pl
+import pytest
+
+from flows.core.schemas import NORMALIZED
+from flows.warehouse import migrate, run_sql_file
+
+STAGE_FILES = ("reset", "keyed", "articles", "duplicates")
+
+
+def record(**fields: Any) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(NORMALIZED.names())
+    row.update(
+        title="Harbour reopens",
+        body="Crews cleared the quay.",
+        language="en",
+        word_count=4,
+        date_unparsed=False,
+        input_uri="mem://a.jsonl",
+        input_record=1,
+    )
+    row.update(fields)
+    return row
+
+
+def stage(con: duckdb.DuckDBPyConnection, params: dict[str, Any], *rows: dict[str, Any]) -> None:
+    con.register("incoming", pl.DataFrame(list(rows), schema=NORMALIZED).to_arrow())
+    for name in STAGE_FILES:
+        run_sql_file(con, f"stage/{name}.sql", params)
+
+
+def staged(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+    return con.execute(
+        "select article_id, input_uri, input_record from staging.articles order by all"
+    ).fetchall()
+
+
+def duplicates(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, str, str]]:
+    return con.execute(
+        "select input_uri, input_record, article_id, duplicate_of from staging.duplicates "
+        "order by input_uri, input_record"
+    ).fetchall()
+
+
+def publish_staged(con: duckdb.DuckDBPyConnection) -> None:
+    run_sql_file(con, "publish/articles.sql")
+    run_sql_file(con, "publish/duplicates.sql")
+
+
+def test_same_url_twice_is_one_article(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    stage(
+        con,
+        params,
+        record(url="https://e.com/a", input_record=1),
+        record(url="https://e.com/a", title="Harbour reopens (updated)", input_record=2),
+    )
+    [(kept, uri, number)] = staged(con)
+    assert (uri, number) == ("mem://a.jsonl", 1)
+    assert duplicates(con) == [("mem://a.jsonl", 2, kept, kept)]
+
+
+def test_same_text_without_url_in_two_files(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    stage(con, params, record(input_uri="mem://b.txt"), record(input_uri="mem://a.txt"))
+    [(kept, uri, _)] = staged(con)
+    assert uri == "mem://a.txt"  # the first copy by (input_uri, input_record)
+    assert duplicates(con) == [("mem://b.txt", 1, kept, kept)]
+
+
+def test_text_key_ignores_case(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    stage(
+        con,
+        params,
+        record(input_uri="mem://a.txt"),
+        record(title="HARBOUR REOPENS", body="CREWS CLEARED THE QUAY.", input_uri="mem://b.txt"),
+    )
+    assert len(staged(con)) == 1
+    [(uri, _, dup_id, dup_of)] = duplicates(con)
+    assert uri == "mem://b.txt"
+    assert dup_id == dup_of == staged(con)[0][0]
+
+
+def test_same_text_under_two_urls_is_one_article(
+    con: duckdb.DuckDBPyConnection, params: dict
+) -> None:
+    stage(
+        con,
+        params,
+        record(url="https://e.com/a", input_record=1),
+        record(url="https://mirror.example/a", input_record=2),
+    )
+    [(kept, _, number)] = staged(con)
+    assert number == 1
+    [(_, _, dup_id, dup_of)] = duplicates(con)
+    assert dup_id != kept
+    assert dup_of == kept
+
+
+def test_different_articles_are_all_staged(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    stage(
+        con,
+        params,
+        record(url="https://e.com/a", input_record=1),
+        record(url="https://e.com/b", body="Another story.", input_record=2),
+        record(title="Third", input_uri="mem://c.txt"),
+    )
+    assert len(staged(con)) == 3
+    assert duplicates(con) == []
+
+
+def test_article_already_in_warehouse_is_a_duplicate(
+    con: duckdb.DuckDBPyConnection, params: dict
+) -> None:
+    first = record(url="https://e.com/a")
+    stage(con, params, first)
+    [(article_id, _, _)] = staged(con)
+    publish_staged(con)
+
+    again = dict(params, load_id="load-2")
+    stage(con, again, record(url="https://e.com/a", input_uri="mem://later.jsonl"))
+    assert staged(con) == []
+    assert duplicates(con) == [("mem://later.jsonl", 1, article_id, article_id)]
+    load_ids = {r[0] for r in con.execute("select load_id from staging.duplicates").fetchall()}
+    assert load_ids == {"load-2"}
+
+
+def test_content_already_in_warehouse_under_another_url(
+    con: duckdb.DuckDBPyConnection, params: dict
+) -> None:
+    stage(con, params, record(url="https://e.com/a"))
+    [(article_id, _, _)] = staged(con)
+    publish_staged(con)
+
+    stage(con, params, record(url="https://other.example/x", input_uri="mem://b.jsonl"))
+    assert staged(con) == []
+    [(_, _, dup_id, dup_of)] = duplicates(con)
+    assert dup_id != article_id
+    assert dup_of == article_id
+
+
+def test_staged_columns(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    stage(con, params, record(url="https://e.com/a", title="T", body="B"))
+    row = con.sql("select * from staging.articles").pl().row(0, named=True)
+    assert re.fullmatch(r"[0-9a-f]{32}", row["article_id"])
+    assert row["content_hash"] == hashlib.sha256(b"T\nB").hexdigest()
+    assert row["story_id"] == row["article_id"]
+    assert row["tone"] is None
+    assert row["load_id"] == params["load_id"]
+    assert row["ingested_at"] == params["started_at"]
+    assert row["interval_start"] == params["logical_date"]
+    assert (row["input_uri"], row["input_record"]) == ("mem://a.jsonl", 1)
+
+
+@pytest.mark.parametrize(
+    ("fields", "key"),
+    [
+        ({"url": "https://e.com/a"}, "url:https://e.com/a"),
+        ({"url": None, "title": "T", "body": "B"}, "text:t\nb"),
+    ],
+    ids=["url", "text"],
+)
+def test_article_id_is_a_sha256_prefix(
+    con: duckdb.DuckDBPyConnection, params: dict, fields: dict, key: str
+) -> None:
+    stage(con, params, record(**fields))
+    assert staged(con)[0][0] == hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def test_keys_stable_across_fresh_databases(params: dict) -> None:
+    rows = [
+        record(url="https://e.com/a"),
+        record(title="No link", body="Text only.", input_uri="mem://b.txt"),
+    ]
+    results = []
+    for _ in range(2):
+        with duckdb.connect(":memory:") as fresh:
+            migrate(fresh)
+            stage(fresh, params, *rows)
+            results.append(
+                fresh.execute(
+                    "select article_id, content_hash from staging.articles order by all"
+                ).fetchall()
+            )
+    assert results[0] == results[1]
+    assert len(results[0]) == 2
+    for article_id, content_hash in results[0]:
+        assert re.fullmatch(r"[0-9a-f]{32}", article_id)
+        assert re.fullmatch(r"[0-9a-f]{64}", content_hash)
+
+
+def test_first_copy_does_not_depend_on_row_order(
+    con: duckdb.DuckDBPyConnection, params: dict
+) -> None:
+    rows = [record(input_uri=f"mem://{name}.txt") for name in ("c", "a", "b")]
+    stage(con, params, *rows)
+    forward = (staged(con), duplicates(con))
+    stage(con, params, *reversed(rows))
+    assert (staged(con), duplicates(con)) == forward
+    assert forward[0][0][1] == "mem://a.txt"
+
+
+def test_reset_empties_staging(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    stage(con, params, record(url="https://e.com/a"), record(url="https://e.com/a", input_record=2))
+    run_sql_file(con, "stage/reset.sql")
+    for table in ("articles", "duplicates", "input_files", "entities", "mentions", "rejects"):
+        assert con.execute(f"select count(*) from staging.{table}").fetchall() == [(0,)], table
+
+
+def test_every_record_is_staged_once(con: duckdb.DuckDBPyConnection, params: dict) -> None:
+    rows = [
+        record(url="https://e.com/a", input_record=1),
+        record(url="https://e.com/a", input_record=2),
+        record(url="https://e.com/b", input_record=3),
+        record(input_uri="mem://x.txt"),
+        record(input_uri="mem://y.txt", title="Other"),
+    ]
+    stage(con, params, *rows)
+    places = [(uri, n) for _, uri, n in staged(con)] + [(u, n) for u, n, _, _ in duplicates(con)]
+    assert sorted(places) == sorted((r["input_uri"], r["input_record"]) for r in rows)
+
+
+def test_duplicate_of_always_names_a_stored_article(
+    con: duckdb.DuckDBPyConnection, params: dict
+) -> None:
+    stage(
+        con,
+        params,
+        # A story syndicated under two URLs with the same text, then updated under the second.
+        record(url="https://e.com/u2", body="Same text.", input_uri="mem://a.jsonl"),
+        record(url="https://e.com/u1", body="Same text.", input_uri="mem://b.jsonl"),
+        record(
+            url="https://e.com/u1", body="Updated text.", input_uri="mem://b.jsonl", input_record=2
+        ),
+    )
+    dangling = con.execute(
+        "select d.input_uri, d.input_record, d.duplicate_of from staging.duplicates as d "
+        "anti join staging.articles as s on s.article_id = d.duplicate_of "
+        "anti join main.articles as m on m.article_id = d.duplicate_of"
+    ).fetchall()
+    assert dangling == []
