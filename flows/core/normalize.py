@@ -14,6 +14,7 @@ from flows.core.dates import parse_published
 from flows.core.language import detect_languages
 from flows.core.reasons import Reason
 from flows.core.schemas import NORMALIZED, REJECTS
+from flows.core.tone import tone_scores
 from flows.core.urls import canonical_url, url_domain
 
 _CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x{200B}\x{FEFF}]"
@@ -75,7 +76,10 @@ def normalize_records(records: pl.DataFrame, max_field_chars: int) -> Normalized
         language=detect_languages(
             good.select(pl.concat_str("title", "body", separator="\n")).to_series()
         ),
-    ).select(list(NORMALIZED.names()))
+    )
+    text = articles.select(pl.concat_str("title", "body", separator="\n")).to_series()
+    articles = pl.concat([articles, tone_scores(text)], how="horizontal")
+    articles = articles.select(list(NORMALIZED.names()))
     articles = articles.cast(dict(NORMALIZED))
     return Normalized(articles, rejects, int(articles.get_column("date_unparsed").sum()))
 

@@ -54,6 +54,9 @@ NORMALIZED = pl.Schema(
         "date_unparsed": pl.Boolean,
         "language": pl.String,
         "word_count": pl.Int32,
+        "tone": pl.Float64,
+        "tone_positive": pl.Float64,
+        "tone_negative": pl.Float64,
         "input_uri": pl.String,
         "input_record": pl.Int64,
     }

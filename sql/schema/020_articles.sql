@@ -15,7 +15,9 @@ create table if not exists articles (
     word_count integer,
     content_hash varchar not null,
     story_id varchar,
-    tone double,
+    tone double,            -- VADER-lexicon compound score of title + body, -1..1
+    tone_positive double,   -- share of words with positive valence, 0..1
+    tone_negative double,   -- share of words with negative valence, 0..1
     load_id varchar not null,
     interval_start timestamptz not null,
     input_uri varchar not null,

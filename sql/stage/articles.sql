@@ -1,5 +1,5 @@
 -- grain: one row per article new to the warehouse (first copy in the batch, unseen before)
-insert into staging.articles
+insert into staging.articles by name
 with firsts as (
     select * from keyed where id_rank = 1 and hash_rank = 1
 ),
@@ -50,7 +50,9 @@ select
     word_count,
     content_hash,
     article_id as story_id,
-    null as tone,
+    tone,
+    tone_positive,
+    tone_negative,
     $load_id as load_id,
     $logical_date as interval_start,
     input_uri,

@@ -1,6 +1,6 @@
 -- grain: one row per incoming record that repeats an article (same id or same content),
 -- pointing at the stored copy: same article_id first, else same content
-insert into staging.duplicates
+insert into staging.duplicates by name
 with copies as (
     select k.*
     from keyed as k

@@ -1,5 +1,5 @@
 -- grain: one row per entity mentioned by this run's new articles
-insert into staging.entities
+insert into staging.entities by name
 with spans as (
     select m.entity_id, coalesce(a.published_at, a.interval_start) as seen_at
     from linked_mentions as m

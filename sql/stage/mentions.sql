@@ -1,5 +1,5 @@
 -- grain: one row per entity mention in this run's new articles
-insert into staging.mentions
+insert into staging.mentions by name
 select
     substr(
         sha256(

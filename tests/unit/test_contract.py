@@ -30,7 +30,6 @@ CONTRACT: dict[str, tuple[str, ...]] = {
         "word_count",
         "content_hash",
         "story_id",
-        "tone",
         "load_id",
         "interval_start",
         "input_uri",
@@ -137,7 +136,6 @@ def test_stage_articles_fills_every_column(con: duckdb.DuckDBPyConnection) -> No
         "content_hash",
         "ingested_at",
         "story_id",
-        "tone",
         "load_id",
         "interval_start",
     }

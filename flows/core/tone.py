@@ -1,0 +1,60 @@
+"""Tone of texts, GDELT-style, from the VADER lexicon, as one vectorized join.
+
+VADER scores a sentence with its lexicon plus rules (negation, intensifiers, capitals)
+in per-sentence Python, ~0.1 ms a sentence: as slow as entity extraction on news text.
+Here the lexicon valences are summed per text with a Polars join and normalized the way
+VADER normalizes its compound score; the rule heuristics are left out (documented).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import polars as pl
+
+ALPHA = 15.0  # VADER's normalization constant for the compound score
+TONE_SCHEMA = pl.Schema(
+    {"tone": pl.Float64, "tone_positive": pl.Float64, "tone_negative": pl.Float64}
+)
+
+
+@cache
+def lexicon() -> pl.DataFrame:
+    """word -> valence (-4..4) from the vaderSentiment package's own lexicon file."""
+    text = resources.files("vaderSentiment").joinpath("vader_lexicon.txt").read_text("utf-8")
+    rows = [line.split("\t")[:2] for line in text.splitlines() if "\t" in line]
+    frame = pl.DataFrame(rows, schema={"word": pl.String, "valence": pl.String}, orient="row")
+    return frame.with_columns(pl.col("valence").cast(pl.Float64)).unique("word", keep="first")
+
+
+def tone_scores(texts: pl.Series) -> pl.DataFrame:
+    """Per text: tone = VADER-normalized compound in [-1, 1]; tone_positive/negative = share
+    of words (0..1) with positive/negative valence. Null text -> nulls; same length/order."""
+    frame = pl.DataFrame({"text": texts}).with_row_index("row")
+    words = frame.select(
+        "row", word=pl.col("text").str.to_lowercase().str.extract_all(r"[a-z][a-z'\-]*")
+    ).explode("word")
+    counts = words.group_by("row").agg(n_words=pl.col("word").count())
+    scored = (
+        words.join(lexicon(), on="word")
+        .group_by("row")
+        .agg(
+            total=pl.col("valence").sum(),
+            n_pos=(pl.col("valence") > 0).sum(),
+            n_neg=(pl.col("valence") < 0).sum(),
+        )
+    )
+    joined = (
+        frame.select("row", "text")
+        .join(counts, on="row", how="left")
+        .join(scored, on="row", how="left")
+    )
+    n_words = pl.col("n_words").cast(pl.Float64)
+    has_words = pl.col("text").is_not_null() & (pl.col("n_words").fill_null(0) > 0)
+    total = pl.col("total").fill_null(0.0)
+    return joined.sort("row").select(
+        tone=pl.when(has_words).then(total / (total * total + ALPHA).sqrt()),
+        tone_positive=pl.when(has_words).then(pl.col("n_pos").fill_null(0) / n_words),
+        tone_negative=pl.when(has_words).then(pl.col("n_neg").fill_null(0) / n_words),
+    )
