@@ -48,6 +48,7 @@ class Settings:
     ner_processes: int = 1
     logical_date: datetime = field(default_factory=lambda: datetime.now(UTC))
     verbose: bool = False
+    fault: str | None = None  # tests only: "point:kill|raise|sleep=N" (see flows/faults.py)
 
     @property
     def db_path(self) -> Path:
@@ -81,6 +82,7 @@ class Settings:
             max_field_chars=_int(env, "WIREHOUSE_MAX_FIELD_CHARS", 1_000_000),
             ner_processes=_int(env, "WIREHOUSE_NER_PROCESSES", 1),
             verbose=env.get("WIREHOUSE_VERBOSE", "") not in ("", "0", "false"),
+            fault=env.get("WIREHOUSE_FAULT") or None,
         )
 
 

@@ -56,16 +56,15 @@ def write_snapshot(con: duckdb.DuckDBPyConnection, settings: Settings, version: 
     final = version_path(settings, version)
     tmp = final.with_name(final.name + ".tmp")
     tmp.unlink(missing_ok=True)
-    con.execute("attach $path as snap", {"path": str(tmp)})
+    run_sql_file(con, "snapshot/attach.sql", {"path": str(tmp)})
     try:
-        for name in sql_files("snapshot"):
-            run_sql_file(con, name)
-        con.execute("use snap")
+        run_sql_file(con, "snapshot/copy_tables.sql")
+        run_sql_file(con, "snapshot/use_snapshot.sql")
         for name in sql_files("views"):
             run_sql_file(con, name)
     finally:
-        con.execute("use news")
-        con.execute("detach snap")
+        run_sql_file(con, "snapshot/use_live.sql")
+        run_sql_file(con, "snapshot/detach.sql")
     os.replace(tmp, final)
     point_readers_at(settings, version)
     prune(settings)

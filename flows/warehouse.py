@@ -9,7 +9,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -82,24 +82,24 @@ def connect(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyCo
     return duckdb.connect(str(settings.db_path), read_only=read_only)
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply sql/schema files newer than the recorded version, each in its own transaction."""
+def migrate(
+    con: duckdb.DuckDBPyConnection, after_each: Callable[[], None] | None = None
+) -> list[str]:
+    """Apply sql/schema files newer than the recorded version, each in its own transaction,
+    so a crash leaves the schema at a recorded version, never half of one file."""
     run_sql_file(con, "schema/001_meta.sql")
-    applied = {row[0] for row in con.execute("select version from schema_version").fetchall()}
+    applied = set(fetch_frame(con, "meta/applied_versions.sql").get_column("version"))
     done = []
     for name in sql_files("schema"):
         version = int(Path(name).name.split("_", 1)[0])
         if version in applied:
             continue
-        con.execute("begin transaction")
-        try:
+        with transaction(con):
             run_sql_file(con, name)
-            con.execute("insert into schema_version (version, name) values (?, ?)", [version, name])
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
+            run_sql_file(con, "meta/record_version.sql", {"version": version, "name": name})
         done.append(name)
+        if after_each is not None:
+            after_each()
     return done
 
 

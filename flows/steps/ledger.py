@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from flows.faults import fault_point
 from flows.settings import Settings
 from flows.warehouse import connect, migrate, run_sql_file
 
@@ -28,7 +29,7 @@ def open_load(settings: Settings, inputs: list[str]) -> Load:
     load_id = f"{started_at:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
     load = Load(load_id, started_at, settings.logical_date)
     with connect(settings) as con:
-        migrate(con)
+        migrate(con, after_each=lambda: fault_point(settings, "migrate.between_files"))
         run_sql_file(con, "ledger/recover_stale.sql")
         run_sql_file(con, "stage/reset.sql")
         params = {

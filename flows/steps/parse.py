@@ -6,6 +6,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows.core.readers import Parsed, parse_paths
+from flows.faults import fault_point
 from flows.settings import Settings
 from flows.steps.discover import InputFiles
 from flows.steps.progress import stage
@@ -17,4 +18,5 @@ def parse(settings: Settings, inputs: InputFiles, timings: dict[str, float]) -> 
     with stage("parse", timings) as notes:
         parsed = parse_paths(inputs.files, settings.max_file_bytes)
         notes.append(f"{parsed.records.height} records, {parsed.rejects.height} rejected")
+    fault_point(settings, "after_parse")
     return parsed

@@ -8,6 +8,7 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from flows.faults import fault_point
 from flows.settings import Settings
 from flows.snapshots import current_version, write_snapshot
 from flows.steps.ledger import Load, finish_params
@@ -37,10 +38,12 @@ def publish(
         with transaction(con):
             for name in PUBLISH_ORDER:
                 run_sql_file(con, f"publish/{name}.sql")
+                fault_point(settings, f"publish.after_{name}")
             run_sql_file(con, "ledger/finish_load.sql", finish_params(load, "published", final))
             failures = run_checks(con, load.load_id)
             if failures:
                 raise ChecksFailed(failures)
+        fault_point(settings, "publish.after_commit")
         refresh_views(con)
         write_snapshot(con, settings, version)
         notes.append(f"version {version} -> {settings.published_db}")

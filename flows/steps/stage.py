@@ -8,6 +8,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.core.normalize import Normalized
 from flows.core.readers import Parsed
+from flows.faults import fault_point
 from flows.settings import Settings
 from flows.steps.discover import InputFiles
 from flows.steps.ledger import Load
@@ -41,6 +42,7 @@ def stage_articles(
         run_sql_file(con, "stage/keyed.sql")
         for name in ("articles", "duplicates", "rejects", "input_files"):
             run_sql_file(con, f"stage/{name}.sql", params)
+            fault_point(settings, f"stage.after_{name}")
         counts = {k: v for k, v in staged_counts(con).items() if k in STAGE_COUNTS}
         notes.append(f"{counts['n_loaded']} new articles, {counts['n_duplicates']} duplicates")
     return counts

@@ -1,0 +1,2 @@
+-- grain: closes the snapshot file before it is renamed into place
+detach snap

@@ -1,0 +1,125 @@
+"""Kill or break a run at each named fault point; the next normal run must give exactly the
+clean run's result (fingerprint oracle), and nothing partial is ever visible to readers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.fingerprint import Fingerprint, fingerprint_file
+from tests.e2e.cli import WIREHOUSE
+from tests.fixtures.inputs import write_good_corpus, write_malformed
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+DATE = "2024-12-06"
+KILL_POINTS = (
+    "migrate.between_files",
+    "after_parse",
+    "stage.after_articles",
+    "stage.after_rejects",
+    "publish.after_articles",
+    "publish.after_commit",
+)
+
+
+def run_cli(
+    inputs: Path, env: dict[str, str], fault: str | None = None
+) -> subprocess.CompletedProcess:
+    """One `wirehouse run` in its own process group. Output goes to files, not pipes: a
+    SIGKILLed run's orphaned Prefect server would keep a pipe open. The group is killed
+    afterwards so nothing is left running."""
+    env = dict(env, **({"WIREHOUSE_FAULT": fault} if fault else {}))
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [*WIREHOUSE, "run", "--date", DATE, str(inputs)],
+            env=env,
+            stdout=out,
+            stderr=err,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            proc.wait(timeout=600)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out.read(), err.read())
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("fault-corpus")
+    write_good_corpus(root / "good", n_text=3, n_jsonl=6)
+    write_malformed(root / "bad")
+    return root
+
+
+@pytest.fixture(scope="module")
+def clean(
+    corpus: Path, tmp_path_factory: pytest.TempPathFactory, cli_prefect_home: Path
+) -> Fingerprint:
+    home = tmp_path_factory.mktemp("clean") / "warehouse"
+    env = dict(os.environ, WIREHOUSE_HOME=str(home), PREFECT_HOME=str(cli_prefect_home))
+    done = run_cli(corpus, env)
+    assert done.returncode == 0, done.stderr
+    return fingerprint_file(home / "published" / "news.duckdb")
+
+
+def live_counts(home: Path) -> tuple[int, int]:
+    db = home / "news.duckdb"
+    if not db.exists():
+        return (0, 0)
+    with duckdb.connect(str(db), read_only=True) as con:
+        try:
+            return con.execute(
+                "select (select count(*) from articles), (select count(*) from mentions)"
+            ).fetchone()
+        except duckdb.CatalogException:
+            return (0, 0)
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_kill_then_rerun_gives_the_clean_result(
+    point: str, corpus: Path, clean: Fingerprint, cli_env: dict[str, str]
+) -> None:
+    home = Path(cli_env["WIREHOUSE_HOME"])
+    killed = run_cli(corpus, cli_env, fault=f"{point}:kill")
+    assert killed.returncode == -signal.SIGKILL
+    assert (home / f".fault-{point}").exists()
+    if point != "publish.after_commit":
+        assert live_counts(home) == (0, 0)
+        assert not (home / "published" / "news.duckdb").exists()
+    rerun = run_cli(corpus, cli_env)
+    assert rerun.returncode == 0, rerun.stderr
+    assert fingerprint_file(home / "published" / "news.duckdb") == clean
+    assert fingerprint_file(home / "news.duckdb") == clean
+    with duckdb.connect(str(home / "news.duckdb"), read_only=True) as con:
+        statuses = [
+            s for (s,) in con.execute("select status from loads order by started_at").fetchall()
+        ]
+    assert statuses.count("published") == 1
+    assert "running" not in statuses
+
+
+def test_error_inside_publish_leaves_nothing_visible(
+    corpus: Path, clean: Fingerprint, cli_env: dict[str, str]
+) -> None:
+    home = Path(cli_env["WIREHOUSE_HOME"])
+    broken = run_cli(corpus, cli_env, fault="publish.after_articles:raise")
+    assert broken.returncode != 0
+    assert live_counts(home) == (0, 0)
+    assert not (home / "published" / "news.duckdb").exists()
+    with duckdb.connect(str(home / "news.duckdb"), read_only=True) as con:
+        assert con.execute("select status from loads").fetchall() == [("failed",)]
+    assert run_cli(corpus, cli_env).returncode == 0
+    assert fingerprint_file(home / "published" / "news.duckdb") == clean
