@@ -12,6 +12,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
+from benchmarks.corpus import CorpusSpec, write_corpus
 from benchmarks.measure import (
     Row,
     machine_line,
@@ -21,7 +22,6 @@ from benchmarks.measure import (
     row_at_a_time_baseline,
     synthetic_texts,
 )
-from benchmarks.corpus import CorpusSpec, write_corpus
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -39,7 +39,11 @@ def main() -> None:
         texts, label = synthetic_texts(args.ner_texts), "synthetic articles (shared corpora absent)"
     for processes in (1, 2):
         speeds = [ner_speed(texts, processes) for _ in range(args.repeat)]
-        rows.append(Row(f"NER alone, {processes} process(es), {label}", "words/s", statistics.median(speeds)))
+        rows.append(
+            Row(
+                f"NER alone, {processes} process(es), {label}", "words/s", statistics.median(speeds)
+            )
+        )
     with tempfile.TemporaryDirectory(prefix="wirehouse-bench-") as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             rows += measure_size(Path(tmp), size, args.repeat)
@@ -53,12 +57,18 @@ def measure_size(tmp: Path, size: int, repeat: int) -> list[Row]:
     corpus = tmp / f"corpus-{size}"
     n_records, n_bytes = write_corpus(corpus, CorpusSpec(n_articles=size))
     runs = [pipeline_run(corpus, tmp / f"wh-{size}-{i}") for i in range(repeat)]
-    baseline = [row_at_a_time_baseline(corpus, tmp / f"naive-{size}-{i}.duckdb") for i in range(repeat)]
+    baseline = [
+        row_at_a_time_baseline(corpus, tmp / f"naive-{size}-{i}.duckdb") for i in range(repeat)
+    ]
     rows = []
     for stage in ("discover", "parse", "normalize", "stage", "extract", "audit", "publish"):
         seconds = statistics.median(r.timings.get(stage, float("nan")) for r in runs)
-        rows.append(Row(f"N={size}: {stage}", "articles/s", n_records / seconds if seconds else 0.0))
-    fast = statistics.median(r.timings["parse"] + r.timings["normalize"] + r.timings["stage"] for r in runs)
+        rows.append(
+            Row(f"N={size}: {stage}", "articles/s", n_records / seconds if seconds else 0.0)
+        )
+    fast = statistics.median(
+        r.timings["parse"] + r.timings["normalize"] + r.timings["stage"] for r in runs
+    )
     naive = statistics.median(baseline)
     wall = statistics.median(r.wall for r in runs)
     rows += [

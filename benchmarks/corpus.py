@@ -30,7 +30,7 @@ class CorpusSpec:
     seed: int = 7
 
 
-def _article(rng: random.Random, i: int, words: int) -> dict[str, object]:
+def synthetic_article(rng: random.Random, i: int, words: int) -> dict[str, object]:
     person, place, org = rng.choice(PEOPLE), rng.choice(PLACES), rng.choice(ORGS)
     sentences: list[str] = []
     while sum(len(s.split()) for s in sentences) < words:
@@ -64,7 +64,7 @@ def write_corpus(folder: Path, spec: CorpusSpec, files: int = 20) -> tuple[int, 
         if records and rng.random() < spec.duplicate_rate:
             records.append(dict(rng.choice(records)))
         else:
-            records.append(_article(rng, i, spec.words))
+            records.append(synthetic_article(rng, i, spec.words))
     size = 0
     per_file = max(1, len(records) // files)
     for n, start in enumerate(range(0, len(records), per_file)):

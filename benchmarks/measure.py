@@ -60,11 +60,12 @@ def real_news_texts(limit: int) -> tuple[list[str], str]:
 
 
 def synthetic_texts(limit: int) -> list[str]:
-    from benchmarks.corpus import _article
     import random
 
+    from benchmarks.corpus import synthetic_article
+
     rng = random.Random(1)
-    return [str(_article(rng, i, 400)["body"]) for i in range(limit)]
+    return [str(synthetic_article(rng, i, 400)["body"]) for i in range(limit)]
 
 
 def ner_speed(texts: list[str], processes: int) -> float:
@@ -80,7 +81,18 @@ def ner_speed(texts: list[str], processes: int) -> float:
 def pipeline_run(corpus: Path, home: Path) -> PipelineRun:
     """The CLI as a user runs it, under /usr/bin/time for the peak RSS."""
     env = dict(os.environ, WIREHOUSE_HOME=str(home))
-    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "flows", "run", "--date", "2024-12-31", str(corpus)]
+    command = [
+        "/usr/bin/time",
+        "-f",
+        "%M",
+        sys.executable,
+        "-m",
+        "flows",
+        "run",
+        "--date",
+        "2024-12-31",
+        str(corpus),
+    ]
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=REPO)
     wall = time.perf_counter() - started
@@ -102,7 +114,9 @@ def row_at_a_time_baseline(corpus: Path, db_path: Path) -> float:
     import pandas as pd
 
     started = time.perf_counter()
-    lines = [line for path in sorted(corpus.glob("*.jsonl")) for line in path.read_text().splitlines()]
+    lines = [
+        line for path in sorted(corpus.glob("*.jsonl")) for line in path.read_text().splitlines()
+    ]
     frame = pd.DataFrame({"line": lines})
     records = frame["line"].apply(json.loads).apply(pd.Series)
 
@@ -112,7 +126,9 @@ def row_at_a_time_baseline(corpus: Path, db_path: Path) -> float:
         row["body"] = re.sub(r" ?\n\s*", "\n\n", body).strip()
         row["title"] = re.sub(r"\s+", " ", unicodedata.normalize("NFC", row["title"])).strip()
         row["article_id"] = hashlib.sha256(("url:" + row["url"]).encode()).hexdigest()[:32]
-        row["content_hash"] = hashlib.sha256((row["title"] + "\n" + row["body"]).encode()).hexdigest()
+        row["content_hash"] = hashlib.sha256(
+            (row["title"] + "\n" + row["body"]).encode()
+        ).hexdigest()
         row["word_count"] = len(row["body"].split())
         return row
 

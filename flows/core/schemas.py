@@ -86,6 +86,7 @@ MENTIONS = pl.Schema(
         "in_title": pl.Boolean,
         "sentence_index": pl.Int32,
         "confidence": pl.Float64,
+        "tone": pl.Float64,
     }
 )
 

@@ -58,3 +58,25 @@ def tone_scores(texts: pl.Series) -> pl.DataFrame:
         tone_positive=pl.when(has_words).then(pl.col("n_pos").fill_null(0) / n_words),
         tone_negative=pl.when(has_words).then(pl.col("n_neg").fill_null(0) / n_words),
     )
+
+
+def sentence_tones(spans: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
+    """Tone of each sentence that holds a span: (article_id, in_title, sentence_index, tone).
+
+    `spans` carries the sentence's character bounds; `texts` has article_id, title, body.
+    """
+    sentences = spans.unique(["article_id", "in_title", "sentence_index"]).select(
+        "article_id", "in_title", "sentence_index", "sentence_start", "sentence_end"
+    )
+    located = sentences.join(texts.select("article_id", "title", "body"), on="article_id")
+    text = pl.when(pl.col("in_title")).then(pl.col("title")).otherwise(pl.col("body"))
+    sliced = located.select(
+        "article_id",
+        "in_title",
+        "sentence_index",
+        sentence=text.str.slice(
+            pl.col("sentence_start"), pl.col("sentence_end") - pl.col("sentence_start")
+        ),
+    )
+    scores = tone_scores(sliced.get_column("sentence")).select("tone")
+    return pl.concat([sliced.drop("sentence"), scores], how="horizontal")

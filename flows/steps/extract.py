@@ -9,6 +9,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.core.entities.linking import link_mentions
 from flows.core.entities.ner import extract_spans, load_pipeline
 from flows.core.entities.spans import article_spans
+from flows.core.tone import sentence_tones
 from flows.settings import Settings
 from flows.steps.ledger import Load
 from flows.steps.progress import stage
@@ -24,8 +25,13 @@ def extract_entities(settings: Settings, load: Load, timings: dict[str, float]) 
             texts = fetch_frame(con, "queries/new_article_texts.sql")
         spans = _spans(settings, texts)
         linked = link_mentions(spans, texts)
+        mentions = linked.mentions.join(
+            sentence_tones(spans, texts),
+            on=["article_id", "in_title", "sentence_index"],
+            how="left",
+        )
         with connect(settings) as con:
-            con.register("linked_mentions", linked.mentions.to_arrow())
+            con.register("linked_mentions", mentions.to_arrow())
             con.register("linked_entities", linked.entities.to_arrow())
             params = {"load_id": load.load_id}
             run_sql_file(con, "stage/mentions.sql", params)

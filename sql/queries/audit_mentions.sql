@@ -7,6 +7,7 @@ select
     m.end_char,
     m.sentence_index,
     m.confidence,
+    m.tone,
     length(case when m.in_title then a.title else a.body end) as text_length
 from staging.mentions as m
 left join staging.articles as a using (article_id)

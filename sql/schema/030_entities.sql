@@ -23,5 +23,6 @@ create table if not exists mentions (
     in_title boolean not null,
     sentence_index integer,
     confidence double,
+    tone double,            -- VADER-lexicon tone of the sentence holding the mention, -1..1
     load_id varchar not null
 );

@@ -17,5 +17,6 @@ select
     in_title,
     sentence_index,
     confidence,
+    tone,
     $load_id as load_id
 from linked_mentions

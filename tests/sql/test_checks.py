@@ -181,7 +181,7 @@ DAMAGE: list[tuple[str, list[str], set[str]]] = [
         "other-load-mention-broken",
         [
             "insert into mentions values "
-            "('old', 'a2', 'gone', 'Bob Roe', 1, 8, false, 0, 1.0, 'load-0')"
+            "('old', 'a2', 'gone', 'Bob Roe', 1, 8, false, 0, 1.0, 0.0, 'load-0')"
         ],
         set(),
     ),

@@ -410,7 +410,9 @@ def test_canonical_key_merges_across_articles(
     [
         # a place tagged LOC once pulls the article's PER/MISC spans of that name along
         ([("Hama", "LOC"), ("Hama", "PER"), ("Hama", "MISC")], ["GPE"]),
-        ([("Hama", "PER"), ("Hama", "PER")], ["PERSON"]),  # no LOC evidence
+        # a one-word PER naming a large place is that place, even with no LOC evidence
+        ([("Hama", "PER"), ("Hama", "PER")], ["GPE"]),
+        ([("Marlow", "PER"), ("Marlow", "PER")], ["PERSON"]),  # a small town: stays a name
         ([("Barcelona", "ORG"), ("Barcelona", "LOC")], ["GPE", "ORG"]),  # club and city
     ],
 )
@@ -422,10 +424,34 @@ def test_place_types_agree_within_an_article(tags: Tags, types: list[str]) -> No
 
 def test_place_agreement_does_not_cross_articles() -> None:
     result = link(
-        Article("a", "Hama is calm.", [("Hama", "LOC")]),
-        Article("b", "Hama said so.", [("Hama", "PER")]),
+        Article("a", "Marlow is calm.", [("Marlow", "LOC")]),
+        Article("b", "Marlow said so.", [("Marlow", "PER")]),
     )
-    assert entity_of(result, "Hama", "b")["entity_type"] == "PERSON"
+    assert entity_of(result, "Marlow", "b")["entity_type"] == "PERSON"
+
+
+@pytest.mark.parametrize(
+    ("surface", "label", "expected"),
+    [
+        ("Hama", "PER", "GPE"),  # a city of ~700k people
+        ("Syria", "PER", "GPE"),  # a country
+        ("Paris Hilton", "PER", "PERSON"),  # more than one word: a person's name
+        ("Dupont", "PER", "PERSON"),  # not a place at all
+    ],
+)
+def test_one_word_person_that_names_a_large_place(surface: str, label: str, expected: str) -> None:
+    result = link(Article("a", f"Then {surface} spoke.", [(surface, label)]))
+    assert entity_of(result, surface, "a")["entity_type"] == expected
+
+
+def test_a_name_with_a_defined_acronym_is_one_organization() -> None:
+    body = "Hayat Tahrir al-Sham (HTS) advanced. Later Hayat Tahrir al-Sham and HTS held on."
+    tags = [("Hayat Tahrir al-Sham", "PER"), ("Hayat Tahrir al-Sham", "ORG"), ("HTS", "PER")]
+    result = link(Article("a", body, tags))
+    assert result.entities.height == 1
+    entity = result.entities.row(0, named=True)
+    assert entity["entity_type"] == "ORG"
+    assert entity["aliases"] == ["HTS", "Hayat Tahrir al-Sham"]
 
 
 # --- input hygiene --------------------------------------------------------------------------

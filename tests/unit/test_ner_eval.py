@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from flows.core.entities.evaluate import format_report, iob_to_spans, read_iob, score_spans
+from flows.core.entities.evaluate import (
+    document_breaks,
+    evaluate_file,
+    format_report,
+    iob_to_spans,
+    read_iob,
+    score_spans,
+    sentence_groups,
+)
 
 CONLL_TEXT = """-DOCSTART- -X- -X- O
 
@@ -76,3 +84,102 @@ def test_format_report_lists_every_label() -> None:
     for label in ("PER", "ORG", "LOC", "MISC", "overall"):
         assert label in report
     assert "1,234 words/s" in report
+
+
+def test_document_breaks_mark_docstart_sentences(tmp_path: Path) -> None:
+    path = tmp_path / "tiny.iob"
+    path.write_text(CONLL_TEXT, encoding="utf-8")
+    assert document_breaks(path) == [0, 1]
+    tsv = tmp_path / "tiny.tsv"
+    tsv.write_text(TAB_TEXT, encoding="utf-8")
+    assert document_breaks(tsv) == []
+
+
+def test_sentence_groups_stay_inside_documents() -> None:
+    groups = sentence_groups(25, [0, 3], per_doc=10)
+    assert [(g.start, g.stop) for g in groups] == [(0, 3), (3, 13), (13, 23), (23, 25)]
+
+
+def test_sentence_groups_without_documents_are_single_sentences() -> None:
+    assert [(g.start, g.stop) for g in sentence_groups(3, [])] == [(0, 1), (1, 2), (2, 3)]
+    assert [(g.start, g.stop) for g in sentence_groups(2, None)] == [(0, 1), (1, 2)]
+
+
+MULTI_SENTENCE_DOC = """-DOCSTART- -X- -X- O
+
+Alice NNP B-NP B-PER
+slept VBD B-VP O
+
+Oslo NNP B-NP B-LOC
+woke VBD B-VP O
+
+-DOCSTART- -X- -X- O
+
+Acme NNP B-NP B-ORG
+Corp NNP I-NP I-ORG
+"""
+
+
+SEEN_DOCS: list[list[tuple[str, bool]]] = []
+RULE_LABELS = {"Alice": ("PER", 1), "Oslo": ("LOC", 1), "Acme": ("ORG", 2), "Bob": ("PER", 1)}
+
+
+@pytest.fixture()
+def recording_nlp():
+    """A blank pipeline with a rule 'ner' that records the Docs (words, sentence starts) it gets.
+
+    No trained model is needed: the test checks how sentences are grouped into Docs and how
+    spans are mapped back to sentences, not recognition quality.
+    """
+    spacy = pytest.importorskip("spacy")
+    from spacy.language import Language
+    from spacy.tokens import Span
+
+    if not Language.has_factory("wirehouse_test_rule_ner"):
+
+        @Language.factory("wirehouse_test_rule_ner")
+        def _make(nlp: Language, name: str):  # noqa: ARG001 - spaCy factory signature
+            def tag(doc):
+                SEEN_DOCS.append([(t.text, bool(t.is_sent_start)) for t in doc])
+                doc.ents = [
+                    Span(doc, t.i, t.i + RULE_LABELS[t.text][1], label=RULE_LABELS[t.text][0])
+                    for t in doc
+                    if t.text in RULE_LABELS
+                ]
+                return doc
+
+            return tag
+
+    SEEN_DOCS.clear()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("wirehouse_test_rule_ner", name="ner")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def test_evaluate_file_tags_document_sentences_together(tmp_path: Path, recording_nlp) -> None:
+    nlp = recording_nlp
+    path = tmp_path / "docs.iob"
+    path.write_text(MULTI_SENTENCE_DOC, encoding="utf-8")
+    result = evaluate_file(path, nlp)
+    assert result["sentences"] == 3 and result["docs"] == 2
+    # Tokens exactly as given, sentence starts from the blank lines, no cross-document Doc.
+    assert SEEN_DOCS == [
+        [("Alice", True), ("slept", False), ("Oslo", True), ("woke", False)],
+        [("Acme", True), ("Corp", False)],
+    ]
+    # "Oslo" is token 2 of the Doc but token 0 of sentence 1: scored per sentence, all match.
+    assert result["overall"]["f1"] == pytest.approx(1.0)
+    single = evaluate_file(path, nlp, per_sentence=True)
+    assert single["docs"] == 3
+    assert single["overall"]["f1"] == pytest.approx(1.0)
+
+
+def test_evaluate_file_without_docstart_is_one_doc_per_sentence(
+    tmp_path: Path, recording_nlp
+) -> None:
+    nlp = recording_nlp
+    path = tmp_path / "tiny.tsv"
+    path.write_text(TAB_TEXT, encoding="utf-8")
+    result = evaluate_file(path, nlp)
+    assert result["docs"] == result["sentences"] == 2

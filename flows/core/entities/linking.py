@@ -116,6 +116,7 @@ def link_mentions(spans: pl.DataFrame, texts: pl.DataFrame) -> LinkResult:
     work = _resolve(work)
     definitions = _acronym_definitions(work, texts)
     work = _apply_acronyms(work, definitions)
+    work = _acronym_owners_are_organizations(work, definitions)
     work = pl.concat([work, _acronym_mentions(work, definitions, texts)], how="diagonal")
     work = _link_short_person_names(work)
     work = _with_entity_ids(work)
@@ -194,7 +195,9 @@ def _entity_type() -> pl.Expr:
     however the model labelled it. MISC spans that exactly name a US state or a city of at
     least MISC_CITY_MIN_POPULATION people also become GPE: MISC is never a place or an
     organisation, so such a span is a mislabelled place ("Idlib" in "Idlib province"),
-    whereas an ORG span named after a city is often a club. Unknown labels count as MISC.
+    whereas an ORG span named after a city is often a club. A one-word PER span that names
+    a country, a US state or such a city is a place too ("Hama" said three times in a war
+    report); a person's full name has more than one word. Unknown labels count as MISC.
     """
     label = pl.col("label")
     is_place = pl.col("kind").is_in(list(GPE_KINDS))
@@ -202,8 +205,11 @@ def _entity_type() -> pl.Expr:
     is_known_place = pl.col("kind").is_in(["country", "admin1"]) | (
         (pl.col("kind") == "city") & (pl.col("population") >= MISC_CITY_MIN_POPULATION)
     )
+    one_word = ~pl.col("base").str.contains(r"\s")
     return (
-        pl.when(label == "PER")
+        pl.when((label == "PER") & one_word & is_known_place)
+        .then(pl.lit("GPE"))
+        .when(label == "PER")
         .then(pl.lit("PERSON"))
         .when(label == "LOC")
         .then(pl.when(is_place).then(pl.lit("GPE")).otherwise(pl.lit("LOC")))
@@ -264,7 +270,12 @@ def _resolve(work: pl.DataFrame) -> pl.DataFrame:
         .when(norp)
         .then(name_key_expr(pl.col("demonym")))
         .otherwise(pl.col("key")),
-        fixed_name=pl.when(placed).then("place_name").when(norp).then("demonym"),
+        # Countries keep GeoNames' English name ("Turkey" for "Türkiye"); cities and states
+        # take the spelling the articles use ("Hama", not the transliteration "Ḩamāh").
+        fixed_name=pl.when(placed & (pl.col("kind") == "country"))
+        .then("place_name")
+        .when(norp)
+        .then("demonym"),
         country_code=pl.when(placed).then("country_code").when(norp).then("demonym_country_code"),
         names_entity=pl.lit(True),
         linked_short=pl.lit(False),
@@ -342,6 +353,26 @@ def _definition_resolution(work: pl.DataFrame, definitions: pl.DataFrame) -> pl.
     """Each definition with its long form's resolution and confidence."""
     long_forms = work.select("row", "confidence", *_RESOLUTION)
     return definitions.join(long_forms, on="row").drop("row")
+
+
+def _acronym_owners_are_organizations(
+    work: pl.DataFrame, definitions: pl.DataFrame
+) -> pl.DataFrame:
+    """A name defined with an acronym ("Hayat Tahrir al-Sham (HTS)") is an organization
+    unless it is a place: people and things rarely get one. Every span of that name in the
+    article takes the type, so a name the model typed two ways becomes one entity."""
+    owners = (
+        definitions.join(work.select("row", "canonical_key"), on="row")
+        .select("article_id", "canonical_key", _owner=pl.lit(True))
+        .unique()
+    )
+    marked = work.join(owners, on=["article_id", "canonical_key"], how="left")
+    becomes_org = pl.col("_owner").fill_null(False) & pl.col("entity_type").is_in(
+        ["PERSON", "MISC", "ORG"]
+    )
+    return marked.with_columns(
+        entity_type=pl.when(becomes_org).then(pl.lit("ORG")).otherwise("entity_type")
+    ).drop("_owner")
 
 
 def _apply_acronyms(work: pl.DataFrame, definitions: pl.DataFrame) -> pl.DataFrame:

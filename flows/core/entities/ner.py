@@ -58,6 +58,9 @@ SCHEMA: dict[str, Any] = {
     "label": pl.String,
     "sentence_index": pl.Int32,
     "confidence": pl.Float64,
+    # Character bounds of the span's sentence, so callers can score the sentence (tone).
+    "sentence_start": pl.Int32,
+    "sentence_end": pl.Int32,
 }
 
 # Factories that set doc.ents; a pipeline without any of them cannot extract entities.
@@ -211,21 +214,22 @@ def _unbalanced(surface: str, bracket: str) -> bool:
     return surface.count(bracket) > surface.count(pairs[bracket])
 
 
-def _sentence_starts(doc: Doc) -> list[int]:
-    """Token index where each sentence starts (for bisecting a span's sentence)."""
-    return [sent.start for sent in doc.sents]
+def _sentences(doc: Doc) -> tuple[list[int], list[tuple[int, int]]]:
+    """Token index where each sentence starts (for bisecting) and its character bounds."""
+    sents = list(doc.sents)
+    return [s.start for s in sents], [(s.start_char, s.end_char) for s in sents]
 
 
 def _doc_rows(
     index: int, doc: Doc, confidence: dict[str, float]
-) -> Iterator[tuple[int, int, int, str, str, int, float]]:
+) -> Iterator[tuple[int, int, int, str, str, int, float, int, int]]:
     """Rows for one document's entities, in document order."""
     from bisect import bisect_right
 
     ents: tuple[Span, ...] = doc.ents
     if not ents:
         return
-    starts = _sentence_starts(doc)
+    starts, bounds = _sentences(doc)
     text = doc.text
     default = confidence.get("__overall__", UNKNOWN_CONFIDENCE)
     for ent in ents:
@@ -237,7 +241,7 @@ def _doc_rows(
             continue
         sentence = max(0, bisect_right(starts, ent.start) - 1)
         conf = confidence.get(ent.label_, default)
-        yield index, start, end, text[start:end], label, sentence, conf
+        yield index, start, end, text[start:end], label, sentence, conf, *bounds[sentence]
 
 
 def extract_spans(

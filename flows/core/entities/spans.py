@@ -14,6 +14,8 @@ ARTICLE_SPANS = pl.Schema(
         "label": pl.String,
         "sentence_index": pl.Int32,
         "confidence": pl.Float64,
+        "sentence_start": pl.Int32,
+        "sentence_end": pl.Int32,
     }
 )
 

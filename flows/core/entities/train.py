@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flows.core.entities.evaluate import (
+    SENTENCES_PER_DOC,
     Sentence,
     document_breaks,
     evaluate_file,
     format_report,
     iob_to_spans,
     read_iob,
+    sentence_groups,
 )
 from flows.core.entities.ner import SHIPPED_MODEL_DIR
 
@@ -43,7 +45,6 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "ner"
 TRAIN_FILE = "conll2003-train.iob"
 DEV_FILE = "conll2003-dev.iob"
-SENTENCES_PER_DOC = 10
 # Minutes kept free after training for loading, dev scoring and saving.
 FINISH_RESERVE_MINUTES = 2.0
 KEEP_IN_OUT = {"MODEL_CARD.md"}
@@ -92,14 +93,12 @@ def _normalised_tags(tags: Sequence[str]) -> list[str]:
 
 
 def _group_sentences(sentences: list[Sentence], breaks: list[int]) -> list[list[Sentence]]:
-    """Chunks of up to SENTENCES_PER_DOC consecutive sentences that never cross a document."""
-    starts = sorted(set(breaks) | {0})
-    bounds = [*starts, len(sentences)]
-    groups: list[list[Sentence]] = []
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
-        for i in range(lo, hi, SENTENCES_PER_DOC):
-            groups.append(sentences[i : min(i + SENTENCES_PER_DOC, hi)])
-    return [g for g in groups if g]
+    """Chunks of up to SENTENCES_PER_DOC consecutive sentences that never cross a document.
+
+    The same chunking as evaluation (``sentence_groups``), so train and dev Docs match.
+    """
+    groups = sentence_groups(len(sentences), breaks or [0], SENTENCES_PER_DOC)
+    return [[sentences[i] for i in g] for g in groups]
 
 
 def convert(iob_path: Path, out_path: Path, vocab: Vocab) -> int:
