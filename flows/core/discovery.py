@@ -40,12 +40,18 @@ def _matches(argument: str) -> list[Path]:
     return [path] if path.exists() or path.is_symlink() else []
 
 
+INPUT_SUFFIXES = (".txt", ".text", ".jsonl", ".ndjson", ".json", ".csv", ".gz")
+
+
 def _walk(folder: Path) -> list[Path]:
+    """Regular files, symlinks, and anything else that is not a plain folder (pipes,
+    sockets, folders named like input files) so the reader can report it instead of it
+    vanishing silently."""
     found = []
     for path in folder.rglob("*"):
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
-        if path.is_file() or path.is_symlink():
+        if path.is_symlink() or not path.is_dir() or path.name.lower().endswith(INPUT_SUFFIXES):
             found.append(path)
     return found
 

@@ -15,7 +15,7 @@ from flows.steps.ledger import Load
 from flows.steps.progress import stage
 from flows.warehouse import connect, fetch_frame, run_sql_file
 
-STAGE_COUNTS = ("n_loaded", "n_duplicates", "n_rejected")
+STAGE_COUNTS = ("n_loaded", "n_duplicates", "n_rejected", "n_new_duplicates", "n_new_rejects")
 
 
 @task(name="stage-articles", cache_policy=NO_CACHE)

@@ -38,7 +38,9 @@ def run_counts(
 
 
 def has_new_rows(counts: dict[str, object]) -> bool:
-    return any(counts.get(k) for k in ("n_loaded", "n_duplicates", "n_rejected"))
+    """Publish only when something is not in the warehouse yet; a file that fails the same
+    way on every run (an unreadable path) is reported but does not make a new version."""
+    return any(counts.get(k) for k in ("n_loaded", "n_new_duplicates", "n_new_rejects"))
 
 
 @task(name="report", cache_policy=NO_CACHE)

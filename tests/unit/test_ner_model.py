@@ -96,3 +96,21 @@ def test_empty_input_gives_empty_frame(nlp) -> None:
 def test_missing_model_gives_clear_error(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="Could not load"):
         load_pipeline(str(tmp_path / "no-such-model"))
+
+
+def test_shipped_model_fits_size_budget() -> None:
+    size = sum(p.stat().st_size for p in SHIPPED_MODEL_DIR.rglob("*") if p.is_file())
+    assert size <= 50e6, f"shipped model is {size / 1e6:.1f} MB, budget 50 MB"
+
+
+def test_meta_confidence_is_dev_precision_per_label() -> None:
+    import json
+
+    meta = json.loads((SHIPPED_MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
+    per_label = meta["confidence"]["per_label"]
+    assert set(per_label) == {"PER", "ORG", "LOC", "MISC"}
+    dev = meta["wirehouse_dev"]["per_label"]
+    for label, value in per_label.items():
+        assert 0.0 < value <= 1.0
+        assert value == pytest.approx(dev[label]["p"])
+    assert set(meta["pipeline"]) == {"tok2vec", "ner", "sentencizer"}

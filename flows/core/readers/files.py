@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import stat
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,9 +58,15 @@ def read_text(path: Path, max_bytes: int) -> Decoded | FileReject:
 def _read_bytes(path: Path, max_bytes: int) -> bytes | FileReject:
     uri = str(path)
     try:
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             return FileReject(uri, Reason.NOT_A_FILE, "is a directory, not a file")
-        size = path.stat().st_size
+        if not stat.S_ISREG(info.st_mode):
+            # A FIFO or device would block or never end; only regular files are read.
+            return FileReject(
+                uri, Reason.NOT_A_FILE, "is not a regular file (pipe, socket or device)"
+            )
+        size = info.st_size
         if size > max_bytes:
             return FileReject(
                 uri, Reason.FILE_TOO_LARGE, f"{size} bytes exceeds the {max_bytes}-byte limit"
