@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from datetime import UTC, datetime
 
@@ -61,7 +62,31 @@ def _run_flow(paths: list[str], settings: Settings) -> RunReport:
     if isinstance(result, RunReport):
         return result
     _record_failure(settings, result)
+    explained = explain_failure(result, settings)
+    if explained is not None:
+        raise explained from None
     raise result if isinstance(result, BaseException) else RuntimeError(str(result))
+
+
+_DISK_FULL = ("no space left", "file too large", "disk quota")
+
+
+def explain_failure(error: object, settings: Settings) -> UserError | None:
+    """Expected operational failures as one line; anything else stays a traceback (a bug)."""
+    text = str(error).lower()
+    disk_errno = isinstance(error, OSError) and error.errno in (
+        errno.ENOSPC,
+        errno.EFBIG,
+        errno.EDQUOT,
+    )
+    if disk_errno or (isinstance(error, duckdb.Error) and any(s in text for s in _DISK_FULL)):
+        return UserError(
+            f"the disk holding {settings.home} is full (or a file-size limit was hit); "
+            "nothing was published and readers still see the previous version. "
+            "Free space, then run again",
+            EXIT_FAILED,
+        )
+    return None
 
 
 def _record_failure(settings: Settings, error: object) -> None:

@@ -16,7 +16,9 @@ SAMPLE_DIR = REPO_ROOT / "samples"
 # Prefect and Great Expectations read their own variables; these defaults keep a plain run
 # quiet and offline. A user's own setting always wins (setdefault).
 QUIET_ENV = {
-    "PREFECT_LOGGING_LEVEL": "WARNING",
+    # Failures are reported by the CLI itself (one line, or a traceback for a bug); Prefect's
+    # own task-failure tracebacks would repeat them. `wirehouse run -v` shows everything.
+    "PREFECT_LOGGING_LEVEL": "CRITICAL",
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     # The temporary local server migrates its database on first start; slow disks need time.

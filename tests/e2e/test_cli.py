@@ -92,8 +92,10 @@ def test_query_cannot_change_published_data(cli_env: dict[str, str], statement: 
     assert fingerprint_file(published(cli_env)) == before
 
 
-def test_query_formats(cli_env: dict[str, str]) -> None:
-    assert wirehouse("run", str(SAMPLE), env=cli_env).returncode == 0
+def test_query_formats_and_verbose_run(cli_env: dict[str, str]) -> None:
+    verbose = wirehouse("run", "-v", str(SAMPLE), env=cli_env)
+    assert verbose.returncode == 0
+    assert "Finished in state Completed" in verbose.stderr  # Prefect's own log lines
     sql = "select entity_type, count(*) as n from entities group by 1 order by 1"
     as_csv = wirehouse("query", sql, "--format", "csv", env=cli_env)
     assert as_csv.stdout.splitlines()[0] == "entity_type,n"
