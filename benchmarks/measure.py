@@ -78,7 +78,7 @@ def ner_speed(texts: list[str], processes: int) -> float:
     return words / (time.perf_counter() - started)
 
 
-def pipeline_run(corpus: Path, home: Path) -> PipelineRun:
+def pipeline_run(corpus: Path, home: Path, expect_published: bool = True) -> PipelineRun:
     """The CLI as a user runs it, under /usr/bin/time for the peak RSS."""
     env = dict(os.environ, WIREHOUSE_HOME=str(home))
     command = [
@@ -99,9 +99,37 @@ def pipeline_run(corpus: Path, home: Path) -> PipelineRun:
     if done.returncode != 0:
         raise RuntimeError(f"benchmark run failed: {done.stderr[-2000:]}")
     peak_kib = float(done.stderr.strip().splitlines()[-1])
+    if not expect_published:
+        return PipelineRun({}, wall, peak_kib / 1024)
     with duckdb.connect(str(home / "news.duckdb"), read_only=True) as con:
         (timings,) = con.execute("select timings from loads where status = 'published'").fetchone()
     return PipelineRun(json.loads(timings), wall, peak_kib / 1024)
+
+
+EMPTY_FLOW = """
+from prefect import flow
+
+@flow(name="empty")
+def empty() -> int:
+    return 0
+
+empty()
+"""
+
+
+def empty_flow_seconds() -> float:
+    """A flow that does nothing, in a fresh process: Prefect's own floor for any run."""
+    env = dict(
+        os.environ, PREFECT_LOGGING_LEVEL="CRITICAL", PREFECT_SERVER_ANALYTICS_ENABLED="false"
+    )
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", EMPTY_FLOW], env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def rerun_seconds(corpus: Path, home: Path) -> float:
+    """The same CLI run again on an already loaded corpus: the cost of the incremental check."""
+    return pipeline_run(corpus, home, expect_published=False).wall
 
 
 def row_at_a_time_baseline(corpus: Path, db_path: Path) -> float:
