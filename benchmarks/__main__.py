@@ -15,10 +15,12 @@ from pathlib import Path
 from benchmarks.corpus import CorpusSpec, write_corpus
 from benchmarks.measure import (
     Row,
+    empty_flow_seconds,
     machine_line,
     ner_speed,
     pipeline_run,
     real_news_texts,
+    rerun_seconds,
     row_at_a_time_baseline,
     synthetic_texts,
 )
@@ -60,6 +62,8 @@ def measure_size(tmp: Path, size: int, repeat: int) -> list[Row]:
     baseline = [
         row_at_a_time_baseline(corpus, tmp / f"naive-{size}-{i}.duckdb") for i in range(repeat)
     ]
+    reruns = [rerun_seconds(corpus, tmp / f"wh-{size}-{i}") for i in range(repeat)]
+    empties = [empty_flow_seconds() for _ in range(repeat)]
     rows = []
     for stage in ("discover", "parse", "normalize", "stage", "extract", "audit", "publish"):
         seconds = statistics.median(r.timings.get(stage, float("nan")) for r in runs)
@@ -78,6 +82,13 @@ def measure_size(tmp: Path, size: int, repeat: int) -> list[Row]:
         Row(f"N={size}: end to end (CLI process)", "articles/s", n_records / wall),
         Row(f"N={size}: end to end wall", "s", wall),
         Row(f"N={size}: peak RSS", "MiB", statistics.median(r.peak_rss_mib for r in runs)),
+        Row(f"N={size}: rerun with nothing new", "s", statistics.median(reruns)),
+        Row("empty Prefect flow (fresh process)", "s", statistics.median(empties)),
+        Row(
+            f"N={size}: rerun / empty flow",
+            "x",
+            statistics.median(reruns) / statistics.median(empties),
+        ),
     ]
     return rows
 
