@@ -12,7 +12,7 @@ from flows.core.entities.spans import article_spans
 from flows.core.tone import sentence_tones
 from flows.settings import Settings
 from flows.steps.ledger import Load
-from flows.steps.progress import stage
+from flows.steps.progress import Counter, stage
 from flows.steps.stage import staged_counts
 from flows.warehouse import connect, fetch_frame, run_sql_file
 
@@ -49,5 +49,6 @@ def _spans(settings: Settings, texts: pl.DataFrame) -> pl.DataFrame:
         return article_spans(texts, pl.DataFrame())
     nlp = load_pipeline(settings.ner_model)
     interleaved = pl.concat([texts.get_column("title"), texts.get_column("body")]).to_list()
-    raw = extract_spans(nlp, interleaved, n_process=settings.ner_processes)
+    counter = Counter("extract", len(interleaved), "titles and bodies")
+    raw = extract_spans(nlp, interleaved, n_process=settings.ner_processes, progress=counter)
     return article_spans(texts, raw)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -245,12 +245,19 @@ def _doc_rows(
 
 
 def extract_spans(
-    nlp: Language, texts: Sequence[str], *, n_process: int = 1, batch_size: int = 128
+    nlp: Language,
+    texts: Sequence[str],
+    *,
+    n_process: int = 1,
+    batch_size: int = 128,
+    progress: Callable[[int], None] | None = None,
 ) -> pl.DataFrame:
     """Run ``nlp`` over ``texts`` and return one row per PER/ORG/LOC/MISC span.
 
     Offsets are Python ``str`` offsets into the input text (``texts[i][start:end] ==
     surface``), so callers can slice the original article without re-tokenising.
+    ``progress`` is called with the number of texts done, once per ``batch_size`` texts:
+    extraction is the long stage, and a user should see it move.
     """
     if len(texts) == 0:
         return pl.DataFrame(schema=SCHEMA)
@@ -263,6 +270,8 @@ def extract_spans(
         disable=_disabled_for_entities(nlp),
     )
     for index, doc in enumerate(docs):
+        if progress is not None and index % batch_size == 0:
+            progress(index)
         for row in _doc_rows(index, doc, confidence):
             for column, value in zip(columns, row, strict=True):
                 column.append(value)
