@@ -47,7 +47,7 @@ class Settings:
     batch_size: int = 5_000
     max_file_bytes: int = 64 * 1024 * 1024
     max_field_chars: int = 1_000_000
-    ner_processes: int = 1
+    ner_processes: int = 0  # 0 = auto: every core (up to 2) for large batches, else 1
     logical_date: datetime = field(default_factory=lambda: datetime.now(UTC))
     verbose: bool = False
     fault: str | None = None  # tests only: "point:kill|raise|sleep=N" (see flows/faults.py)
@@ -82,7 +82,7 @@ class Settings:
             batch_size=_int(env, "WIREHOUSE_BATCH_SIZE", 5_000),
             max_file_bytes=_int(env, "WIREHOUSE_MAX_FILE_BYTES", 64 * 1024 * 1024),
             max_field_chars=_int(env, "WIREHOUSE_MAX_FIELD_CHARS", 1_000_000),
-            ner_processes=_int(env, "WIREHOUSE_NER_PROCESSES", 1),
+            ner_processes=_int(env, "WIREHOUSE_NER_PROCESSES", 0),
             verbose=env.get("WIREHOUSE_VERBOSE", "") not in ("", "0", "false"),
             fault=env.get("WIREHOUSE_FAULT") or None,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -50,5 +52,17 @@ def _spans(settings: Settings, texts: pl.DataFrame) -> pl.DataFrame:
     nlp = load_pipeline(settings.ner_model)
     interleaved = pl.concat([texts.get_column("title"), texts.get_column("body")]).to_list()
     counter = Counter("extract", len(interleaved), "titles and bodies")
-    raw = extract_spans(nlp, interleaved, n_process=settings.ner_processes, progress=counter)
+    processes = ner_processes(settings.ner_processes, len(interleaved))
+    raw = extract_spans(nlp, interleaved, n_process=processes, progress=counter)
     return article_spans(texts, raw)
+
+
+# Worker processes each load the model (~1-2 s); below this many texts one process is faster.
+PARALLEL_MIN_TEXTS = 2_000
+
+
+def ner_processes(configured: int, n_texts: int) -> int:
+    """The configured count, or auto: up to 2 processes (the machine's cores) for big batches."""
+    if configured > 0:
+        return configured
+    return min(2, os.cpu_count() or 1) if n_texts >= PARALLEL_MIN_TEXTS else 1
