@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("--limit", type=int, default=10)
     status.set_defaults(handler=_cmd_status)
 
+    rollback = commands.add_parser(
+        "rollback", help="point readers back at an earlier published version"
+    )
+    rollback.add_argument("version", nargs="?", type=int, help="default: the one before")
+    rollback.set_defaults(handler=_cmd_rollback)
+
     evaluate = commands.add_parser("eval-ner", help="score the entity model on a CoNLL IOB file")
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
@@ -86,6 +92,14 @@ def _cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     from flows.readers import status_text
 
     print(status_text(settings, args.limit))
+    return EXIT_OK
+
+
+def _cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.versions import rollback
+
+    version = rollback(settings, args.version)
+    print(f"readers now see version {version} ({settings.published_db})")
     return EXIT_OK
 
 

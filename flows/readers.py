@@ -12,6 +12,7 @@ import polars as pl
 from flows.errors import EXIT_FAILED, UserError
 from flows.settings import Settings
 from flows.tables import aligned
+from flows.versions import versions_text
 from flows.warehouse import fetch_frame
 
 
@@ -44,6 +45,7 @@ def status_text(settings: Settings, limit: int) -> str:
     with con:
         sections = [
             source,
+            versions_text(settings),
             aligned(fetch_frame(con, "queries/status_totals.sql")),
             "\nRecent runs",
             aligned(fetch_frame(con, "queries/status_loads.sql", {"limit": limit})),
