@@ -21,7 +21,15 @@ def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
         raise UserError(
             f"nothing is published yet in {settings.home}; run `wirehouse run PATH` first"
         )
-    return duckdb.connect(str(settings.published_db), read_only=True)
+    # Read-only is not enough: COPY TO, EXPORT DATABASE and read_text() reach the file system.
+    # Users' SQL gets the published tables and nothing else.
+    config = {
+        "enable_external_access": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "lock_configuration": True,
+    }
+    return duckdb.connect(str(settings.published_db), read_only=True, config=config)
 
 
 def query_published(settings: Settings, sql: str) -> pl.DataFrame:

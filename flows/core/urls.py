@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
-URL_PARTS = r"^(?i)(?P<scheme>https?)://(?P<host>[^/?#\s]+)(?P<path>[^?#\s]*)(?:\?(?P<query>[^#\s]*))?(?:#\S*)?$"
+# Credentials ("user:pw@") are dropped: they must never be stored or define the domain.
+URL_PARTS = r"^(?i)(?P<scheme>https?)://(?:[^/?#\s@]*@)?(?P<host>[^/?#\s@]+)(?P<path>[^?#\s]*)(?:\?(?P<query>[^#\s]*))?(?:#\S*)?$"
 TRACKING_PARAM = (
     r"(?i)^(?:utm_[^=]*|at_[^=]*|fbclid|gclid|gclsrc|dclid|msclkid|yclid|mc_cid|mc_eid|"
     r"_ga|_gl|igshid|ref_src|cmpid|icid|ito|ns_mchannel|ns_source|ns_campaign|ocid|smid)(?:=|$)"

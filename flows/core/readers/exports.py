@@ -19,6 +19,10 @@ from flows.core.reasons import Reason
 
 Reject = dict[str, Any]
 
+# The csv module stops at 128 KiB cells by default, which would turn one long record into a
+# reject for the whole rest of the file; size is bounded by the file and field caps instead.
+csv.field_size_limit(2**31 - 1)
+
 
 def _reject(uri: str, record: int | None, reason: Reason, message: str, raw: str | None) -> Reject:
     return {
@@ -36,7 +40,7 @@ def parse_jsonl(uri: str, text: str) -> tuple[pl.DataFrame, list[Reject]]:
     if stripped.startswith("["):
         try:
             items = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):
             items = None
         if isinstance(items, list):
             return _records_frame(uri, [(i, item, None) for i, item in enumerate(items, 1)])
@@ -47,7 +51,7 @@ def parse_jsonl(uri: str, text: str) -> tuple[pl.DataFrame, list[Reject]]:
             continue
         try:
             decoded.append((number, json.loads(line), line))
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # deeply nested JSON recurses
             rejects.append(
                 _reject(uri, number, Reason.MALFORMED_JSON, f"invalid JSON: {exc}", line)
             )
