@@ -3,7 +3,6 @@ It asserts shape only: speed is measured by the benchmark, never asserted in tes
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -14,8 +13,8 @@ from flows.settings import REPO_ROOT
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
-def test_benchmark_prints_a_table(cli_prefect_home: object) -> None:
-    env = dict(os.environ, PREFECT_HOME=str(cli_prefect_home))
+def test_benchmark_prints_a_table(cli_base_env: dict[str, str]) -> None:
+    env = dict(cli_base_env)
     done = subprocess.run(
         [
             sys.executable,

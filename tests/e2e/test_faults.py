@@ -66,10 +66,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def clean(
-    corpus: Path, tmp_path_factory: pytest.TempPathFactory, cli_prefect_home: Path
+    corpus: Path, tmp_path_factory: pytest.TempPathFactory, cli_base_env: dict[str, str]
 ) -> Fingerprint:
     home = tmp_path_factory.mktemp("clean") / "warehouse"
-    env = dict(os.environ, WIREHOUSE_HOME=str(home), PREFECT_HOME=str(cli_prefect_home))
+    env = dict(cli_base_env, WIREHOUSE_HOME=str(home))
     done = run_cli(corpus, env)
     assert done.returncode == 0, done.stderr
     return fingerprint_file(home / "published" / "news.duckdb")

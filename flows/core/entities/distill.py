@@ -3,18 +3,21 @@
 Usage::
 
     python -m flows.core.entities.distill --work DIR [--teacher MODEL_DIR ...]
-        [--teacher-seeds 1 2] [--corpora DIR] [--max-silver-words N] [--gold-repeat K]
+        [--teacher-seeds 0 1 2] [--corpora DIR] [--max-silver-words N] [--gold-repeat K]
         [--out DIR] [--seed N] [--max-minutes M] [--only-if-better]
 
 Why: an ensemble of three models scores about a point higher than any one of them on
 CoNLL-2003 dev, but costs three times the tagging time. Letting the ensemble label raw news
 text ("silver" labels) and training one model on gold CoNLL-2003 train plus that silver
-text moves part of the ensemble's gain into a single model at unchanged speed and size.
+text aims to move part of the ensemble's gain into a single model at unchanged speed and
+size. Whether it does depends on the teachers and the training budget, hence
+``--only-if-better``; see MODEL_CARD.md for measured outcomes.
 
-Steps (each cached in ``--work``, so an interrupted run resumes):
+Steps (teachers and their labels are cached in ``--work``, so an interrupted run resumes):
 
-1. Teachers: the models given with ``--teacher`` (default: the shipped model) plus one model
-   per ``--teacher-seeds`` seed, trained with ``flows.core.entities.train`` and ``ner.cfg``.
+1. Teachers: the models given with ``--teacher`` (default: none) plus one model per
+   ``--teacher-seeds`` seed (default 0 1 2), trained with ``flows.core.entities.train`` and
+   ``ner.cfg``; an odd number of at least three is required.
 2. Raw text: BBC News articles, ReCOVery news bodies and news-feed titles/descriptions from
    ``--corpora``, in a seeded random article order, capped at ``--max-silver-words``;
    paragraphs are tokenised by spaCy's English tokenizer and split into sentences by the
@@ -27,8 +30,9 @@ Steps (each cached in ``--work``, so an interrupted run resumes):
    checkpoint, as in ``train``. The student is scored on dev with ``evaluate_file`` and
    saved to ``--out`` (with ``--only-if-better``: only if it beats the model there).
 
-The silver text is read from the shared corpora and written only to ``--work``; nothing of
-it goes into the repository (the saved model's vocabulary holds lexeme strings only).
+The silver text is read from the shared corpora and written only to ``--work``; no running
+text goes into the repository (a saved model's ``vocab/strings.json`` does hold the single
+word strings seen in training, as for CoNLL-2003).
 """
 
 from __future__ import annotations
@@ -393,11 +397,10 @@ def run(args: argparse.Namespace) -> int:
             "gold_repeat": args.gold_repeat,
             "corpora": ["bbc-news", "recovery-news", "news-feeds"],
         },
-        "dev_f1_per_sentence": per_sentence["overall"]["f1"],
         "wall_minutes": round((time.monotonic() - started) / 60.0, 1),
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    _meta_update(nlp, result, info)
+    _meta_update(nlp, result, info, per_sentence)
     nlp.meta["sources"] = [
         {"name": "CoNLL-2003 English (eng.train, eng.testa)"},
         {"name": "silver labels on BBC News (Greene & Cunningham 2006), ReCOVery, news feeds"},
@@ -419,7 +422,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    """Command-line options; defaults reproduce the shipped distilled model."""
+    """Command-line options; defaults train three teachers (seeds 0, 1, 2) from scratch."""
     ap = argparse.ArgumentParser(
         prog="python -m flows.core.entities.distill",
         description=__doc__,

@@ -174,8 +174,18 @@ def _strip_training_config(model_dir: Path) -> None:
     cfg.to_disk(cfg_path)
 
 
-def _meta_update(nlp: Language, result: dict[str, Any], info: dict[str, Any]) -> None:
-    """Store dev scores, the confidence table and provenance in the model's meta.json."""
+def _meta_update(
+    nlp: Language,
+    result: dict[str, Any],
+    info: dict[str, Any],
+    per_sentence: dict[str, Any] | None = None,
+) -> None:
+    """Store dev scores, the confidence table and provenance in the model's meta.json.
+
+    ``result`` is the document-unit evaluation (``evaluate_file`` default), which also
+    gives ``confidence``; ``per_sentence`` is the stricter one-sentence-per-Doc figure,
+    kept so older numbers stay comparable.
+    """
     per_label = {lab: s["p"] for lab, s in result["per_label"].items() if s["support"]}
     nlp.meta.update(
         {
@@ -190,10 +200,18 @@ def _meta_update(nlp: Language, result: dict[str, Any], info: dict[str, Any]) ->
                 "overall": result["overall"],
                 "per_label": result["per_label"],
                 "sentences": result["sentences"],
+                "docs": result.get("docs"),
+                "unit": f"documents of up to {SENTENCES_PER_DOC} sentences",
             },
             "wirehouse_training": info,
         }
     )
+    if per_sentence is not None:
+        nlp.meta["wirehouse_dev_per_sentence"] = {
+            "overall": per_sentence["overall"],
+            "per_label": per_sentence["per_label"],
+            "sentences": per_sentence["sentences"],
+        }
 
 
 def dev_f1_of(model_dir: Path) -> float | None:
@@ -307,8 +325,10 @@ def run(args: argparse.Namespace, work: Path) -> int:
     )
     nlp = finalize_pipeline(best)
     result = evaluate_file(dev_iob, nlp)
+    per_sentence = evaluate_file(dev_iob, nlp, per_sentence=True)
     train_minutes = (time.monotonic() - started) / 60.0
     print("\nCoNLL-2003 dev (exact span match):\n" + format_report(result), flush=True)
+    print(f"per-sentence unit: F1 {per_sentence['overall']['f1']:.4f}", flush=True)
     info = {
         "config": args.config.name,
         "seed": args.seed,
@@ -316,7 +336,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
         "wall_minutes": round(train_minutes, 1),
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    _meta_update(nlp, result, info)
+    _meta_update(nlp, result, info, per_sentence)
     previous = dev_f1_of(args.out) if args.only_if_better else None
     if previous is not None and previous >= result["overall"]["f1"]:
         print(
