@@ -103,6 +103,29 @@ ENTITIES = pl.Schema(
     }
 )
 
+# NER spans mapped onto articles (offsets index the title when in_title, else the body),
+# with the character bounds of the sentence that holds each span.
+ARTICLE_SPANS = pl.Schema(
+    {
+        "article_id": pl.String,
+        "in_title": pl.Boolean,
+        "start_char": pl.Int32,
+        "end_char": pl.Int32,
+        "surface": pl.String,
+        "label": pl.String,
+        "sentence_index": pl.Int32,
+        "confidence": pl.Float64,
+        "sentence_start": pl.Int32,
+        "sentence_end": pl.Int32,
+    }
+)
+
+
+def subset(schema: pl.Schema, drop: tuple[str, ...]) -> pl.Schema:
+    """A schema without some columns: one declaration, several views of it."""
+    return pl.Schema({name: dtype for name, dtype in schema.items() if name not in drop})
+
+
 ENTITY_TYPES: tuple[str, ...] = ("PERSON", "ORG", "GPE", "LOC", "NORP", "MISC")
 
 

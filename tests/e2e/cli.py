@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
-from typing import Any
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import IO, Any
 
 from flows.settings import REPO_ROOT
 
@@ -41,3 +47,51 @@ def one_line_error(done: subprocess.CompletedProcess) -> str:
     assert "Traceback" not in done.stderr, done.stderr
     assert len(lines) == 1, done.stderr
     return lines[0]
+
+
+@dataclass
+class Running:
+    """A CLI process in its own process group, its output going to files (not pipes: a
+    SIGKILLed run's orphaned Prefect server would hold a pipe open forever)."""
+
+    proc: subprocess.Popen
+    out: IO[str]
+    err: IO[str]
+
+    def finish(self, timeout: float = 900) -> subprocess.CompletedProcess:
+        """Wait, then kill whatever is left of the group, and return the output."""
+        try:
+            self.proc.wait(timeout=timeout)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        texts = []
+        for handle in (self.out, self.err):
+            handle.seek(0)
+            texts.append(handle.read())
+            handle.close()
+        return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, *texts)
+
+
+def start_group(
+    args: list[str], env: dict[str, str], preexec_fn: Callable[[], None] | None = None
+) -> Running:
+    out = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed by Running.finish)
+    err = tempfile.TemporaryFile("w+")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [*WIREHOUSE, *args],
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=out,
+        stderr=err,
+        text=True,
+        start_new_session=True,
+        preexec_fn=preexec_fn,
+    )
+    return Running(proc, out, err)
+
+
+def run_in_group(
+    args: list[str], env: dict[str, str], preexec_fn: Callable[[], None] | None = None
+) -> subprocess.CompletedProcess:
+    return start_group(args, env, preexec_fn).finish()

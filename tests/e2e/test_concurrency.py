@@ -6,24 +6,18 @@ killed afterwards, so a stray Prefect server never outlives a test.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
 import subprocess
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 import duckdb
 import pytest
 
 from flows.fingerprint import fingerprint_file
-from flows.settings import REPO_ROOT
-from tests.e2e.cli import WIREHOUSE, wirehouse
+from tests.e2e.cli import Running, start_group, wirehouse
 from tests.fixtures.inputs import jsonl_record, write_good_corpus, write_jsonl
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -33,39 +27,8 @@ N_LOADS = 5
 ARTICLES_PER_LOAD = 300
 
 
-@dataclass
-class Running:
-    proc: subprocess.Popen
-    out: IO[str]
-    err: IO[str]
-
-    def finish(self, timeout: float = 600) -> subprocess.CompletedProcess:
-        try:
-            self.proc.wait(timeout=timeout)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
-        texts = []
-        for handle in (self.out, self.err):
-            handle.seek(0)
-            texts.append(handle.read())
-            handle.close()
-        return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, *texts)
-
-
 def start_run(inputs: Path, env: dict[str, str]) -> Running:
-    out = tempfile.TemporaryFile("w+")  # noqa: SIM115 (closed by Running.finish)
-    err = tempfile.TemporaryFile("w+")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [*WIREHOUSE, "run", "--date", DATE, str(inputs)],
-        env=env,
-        cwd=REPO_ROOT,
-        stdout=out,
-        stderr=err,
-        text=True,
-        start_new_session=True,
-    )
-    return Running(proc, out, err)
+    return start_group(["run", "--date", DATE, str(inputs)], env)
 
 
 def run_cli(inputs: Path, env: dict[str, str]) -> subprocess.CompletedProcess:

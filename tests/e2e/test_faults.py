@@ -3,18 +3,15 @@ clean run's result (fingerprint oracle), and nothing partial is ever visible to 
 
 from __future__ import annotations
 
-import contextlib
-import os
 import signal
 import subprocess
-import tempfile
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from flows.fingerprint import Fingerprint, fingerprint_file
-from tests.e2e.cli import WIREHOUSE
+from tests.e2e.cli import run_in_group
 from tests.fixtures.inputs import write_good_corpus, write_malformed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -33,27 +30,9 @@ KILL_POINTS = (
 def run_cli(
     inputs: Path, env: dict[str, str], fault: str | None = None
 ) -> subprocess.CompletedProcess:
-    """One `wirehouse run` in its own process group. Output goes to files, not pipes: a
-    SIGKILLed run's orphaned Prefect server would keep a pipe open. The group is killed
-    afterwards so nothing is left running."""
+    """One `wirehouse run`, in its own process group that is killed afterwards."""
     env = dict(env, **({"WIREHOUSE_FAULT": fault} if fault else {}))
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(
-            [*WIREHOUSE, "run", "--date", DATE, str(inputs)],
-            env=env,
-            stdout=out,
-            stderr=err,
-            text=True,
-            start_new_session=True,
-        )
-        try:
-            proc.wait(timeout=600)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-        out.seek(0)
-        err.seek(0)
-        return subprocess.CompletedProcess(proc.args, proc.returncode, out.read(), err.read())
+    return run_in_group(["run", "--date", DATE, str(inputs)], env)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ odd file names, and SQL that tries to write through `wirehouse query`."""
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
@@ -12,7 +11,6 @@ import random
 import resource
 import signal
 import subprocess
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -20,7 +18,7 @@ import pytest
 
 from flows.fingerprint import fingerprint_file
 from flows.settings import REPO_ROOT
-from tests.e2e.cli import WIREHOUSE, one_line_error, query_json, wirehouse
+from tests.e2e.cli import one_line_error, query_json, run_in_group, wirehouse
 from tests.fixtures.inputs import jsonl_record, write_jsonl
 
 pytestmark = [pytest.mark.e2e]
@@ -41,25 +39,7 @@ def run_cli(
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(
-            [*WIREHOUSE, "run", "--date", DATE, *args],
-            env=env,
-            cwd=REPO_ROOT,
-            stdout=out,
-            stderr=err,
-            text=True,
-            start_new_session=True,
-            preexec_fn=limit,
-        )
-        try:
-            proc.wait(timeout=900)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-        out.seek(0)
-        err.seek(0)
-        return subprocess.CompletedProcess(proc.args, proc.returncode, out.read(), err.read())
+    return run_in_group(["run", "--date", DATE, *args], env, preexec_fn=limit)
 
 
 def published(env: dict[str, str]) -> Path:

@@ -18,47 +18,21 @@ import polars as pl
 
 from flows.core.entities.demonyms import demonyms
 from flows.core.entities.gazetteer import GPE_KINDS, base_name_expr, name_key_expr, places
+from flows.core.schemas import (
+    ARTICLE_SPANS,
+    ARTICLE_TEXTS,
+    ENTITIES,
+    MENTIONS,
+    subset,
+)
 
 log = logging.getLogger(__name__)
 
-SPAN_SCHEMA = pl.Schema(
-    {
-        "article_id": pl.String,
-        "in_title": pl.Boolean,
-        "start_char": pl.Int32,
-        "end_char": pl.Int32,
-        "surface": pl.String,
-        "label": pl.String,
-        "sentence_index": pl.Int32,
-        "confidence": pl.Float64,
-    }
-)
-TEXT_SCHEMA = pl.Schema({"article_id": pl.String, "title": pl.String, "body": pl.String})
-MENTION_SCHEMA = pl.Schema(
-    {
-        "article_id": pl.String,
-        "entity_id": pl.String,
-        "surface": pl.String,
-        "start_char": pl.Int32,
-        "end_char": pl.Int32,
-        "in_title": pl.Boolean,
-        "sentence_index": pl.Int32,
-        "confidence": pl.Float64,
-    }
-)
-ENTITY_SCHEMA = pl.Schema(
-    {
-        "entity_id": pl.String,
-        "canonical_name": pl.String,
-        "entity_type": pl.String,
-        "aliases": pl.List(pl.String),
-        "geonames_id": pl.Int64,
-        "country_code": pl.String,
-        "latitude": pl.Float64,
-        "longitude": pl.Float64,
-    }
-)
-ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "MISC")
+# The linker's contract, as views of the declarations in core/schemas.py.
+SPAN_SCHEMA = subset(ARTICLE_SPANS, ("sentence_start", "sentence_end"))
+TEXT_SCHEMA = ARTICLE_TEXTS
+MENTION_SCHEMA = subset(MENTIONS, ("mention_id", "tone"))
+ENTITY_SCHEMA = ENTITIES
 
 # A MISC span exactly naming a city this large is taken to be that city (see _entity_type).
 MISC_CITY_MIN_POPULATION = 100_000

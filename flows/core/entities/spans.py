@@ -4,20 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-ARTICLE_SPANS = pl.Schema(
-    {
-        "article_id": pl.String,
-        "in_title": pl.Boolean,
-        "start_char": pl.Int32,
-        "end_char": pl.Int32,
-        "surface": pl.String,
-        "label": pl.String,
-        "sentence_index": pl.Int32,
-        "confidence": pl.Float64,
-        "sentence_start": pl.Int32,
-        "sentence_end": pl.Int32,
-    }
-)
+from flows.core.schemas import ARTICLE_SPANS
 
 
 def article_spans(texts: pl.DataFrame, raw: pl.DataFrame) -> pl.DataFrame:
