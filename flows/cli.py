@@ -1,4 +1,4 @@
-"""`wirehouse` command line: run, query, status, eval-ner.
+"""`wirehouse` command line: run, backfill, serve, query, status, rollback, export, eval-ner.
 
 Expected failures (missing path, busy warehouse, failed audit, bad SQL) print one line
 and exit non-zero; only bugs show a traceback.
@@ -37,10 +37,40 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="ingest files, folders or globs (.gz allowed)")
-    run.add_argument("paths", nargs="+", help="article files (text, JSONL, CSV), folders, globs")
+    run.add_argument(
+        "paths",
+        nargs="*",
+        help="article files (text, JSONL, CSV), folders, globs; default with --date: "
+        "the day's landing partition",
+    )
     run.add_argument("--date", type=_parse_date, help="logical date of the run (default: now)")
-    run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logging")
+    run.add_argument(
+        "--reprocess", action="store_true", help="replace the --date day's rows (needs --date)"
+    )
+    _add_common_run_options(run)
     run.set_defaults(handler=_cmd_run)
+
+    backfill = commands.add_parser("backfill", help="run each day of a range from landing")
+    backfill.add_argument("--start", type=_parse_date, required=True, help="first day")
+    backfill.add_argument("--end", type=_parse_date, required=True, help="last day (inclusive)")
+    backfill.add_argument(
+        "--reprocess",
+        choices=("none", "failed", "all"),
+        default="none",
+        help="none: only days never run; failed: also days whose last run failed; "
+        "all: every day, replacing its rows",
+    )
+    backfill.add_argument("--dry-run", action="store_true", help="print the plan only")
+    _add_common_run_options(backfill)
+    backfill.set_defaults(handler=_cmd_backfill)
+
+    serve = commands.add_parser("serve", help="run daily on a schedule (Prefect deployment)")
+    serve.add_argument("--cron", default=None, help="cron expression (default: 0 1 * * *)")
+    serve.add_argument("--timezone", default="UTC", help="IANA timezone of the cron")
+    serve.add_argument(
+        "--catchup", action="store_true", help="first backfill days missed since the last run"
+    )
+    serve.set_defaults(handler=_cmd_serve)
 
     query = commands.add_parser("query", help="run read-only SQL on the published warehouse")
     query.add_argument("sql")
@@ -57,11 +87,25 @@ def build_parser() -> argparse.ArgumentParser:
     rollback.add_argument("version", nargs="?", type=int, help="default: the one before")
     rollback.set_defaults(handler=_cmd_rollback)
 
+    export = commands.add_parser("export", help="write the published warehouse as Parquet")
+    export.add_argument("dir", type=Path, help="target folder (tables are replaced)")
+    export.add_argument("--format", choices=("parquet",), default="parquet")
+    export.set_defaults(handler=_cmd_export)
+
     evaluate = commands.add_parser("eval-ner", help="score the entity model on a CoNLL IOB file")
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(handler=_cmd_eval_ner)
     return parser
+
+
+def _add_common_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run parsing and extraction on this Dask scheduler (or WIREHOUSE_DASK_ADDRESS)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logging")
 
 
 def _parse_date(value: str) -> datetime:
@@ -75,9 +119,36 @@ def _parse_date(value: str) -> datetime:
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from flows.runner import run_and_report
 
+    if args.date is None and (not args.paths or args.reprocess):
+        raise UserError("give the files to load, or --date DAY to load that day's landing folder")
     if args.date is not None:
-        settings = settings.with_(logical_date=args.date)
+        settings = settings.with_(logical_date=args.date, reprocess=args.reprocess)
+    if args.dask:
+        settings = settings.with_(dask_address=args.dask)
     return run_and_report(list(args.paths), settings)
+
+
+def _cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.backfill import backfill
+
+    if args.dask:
+        settings = settings.with_(dask_address=args.dask)
+    return backfill(settings, args.start.date(), args.end.date(), args.reprocess, args.dry_run)
+
+
+def _cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.schedule import DEFAULT_CRON, serve_schedule
+
+    cron = args.cron or DEFAULT_CRON
+    return serve_schedule(settings, cron, args.timezone, args.catchup, datetime.now(UTC))
+
+
+def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.export import export_parquet
+
+    counts = export_parquet(settings, args.dir)
+    print(f"exported {sum(counts.values())} rows in {len(counts)} tables to {args.dir}")
+    return EXIT_OK
 
 
 def _cmd_query(args: argparse.Namespace, settings: Settings) -> int:

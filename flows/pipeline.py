@@ -6,7 +6,7 @@ the flow run Failed (with the audit summary as its message) and publishes nothin
 
 from __future__ import annotations
 
-from prefect import flow
+from prefect import Flow, flow
 from prefect.states import Failed, State
 
 from flows.core.report import RunReport
@@ -34,7 +34,7 @@ def run_pipeline(inputs: list[str], settings: Settings) -> RunReport | State:
     staged = stage_articles(settings, load, files, parsed, normalized, timings)
     extracted = extract_entities(settings, load, timings)
     counts = run_counts(files, parsed, normalized, staged, extracted, outcome=None)
-    if not has_new_rows(counts):
+    if not has_new_rows(counts) and not settings.reprocess:
         close_load(settings, load, "no_new_data", counts | {"timings": timings})
         return make_report(settings, load, "no_new_data", counts, timings)
     outcome = audit(settings, load, timings)
@@ -45,3 +45,12 @@ def run_pipeline(inputs: list[str], settings: Settings) -> RunReport | State:
         return Failed(message=outcome.summary, data=report)
     version = publish(settings, load, counts, timings)
     return make_report(settings, load, "published", counts, timings, version)
+
+
+def pipeline_for(settings: Settings) -> Flow:
+    """The flow as configured: on a Dask cluster when an address is set, else in-process."""
+    if not settings.dask_address:
+        return run_pipeline
+    from prefect_dask import DaskTaskRunner
+
+    return run_pipeline.with_options(task_runner=DaskTaskRunner(address=settings.dask_address))

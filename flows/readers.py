@@ -6,6 +6,9 @@ published/news.duckdb read-only, so they neither wait for nor block a writer.
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import duckdb
 import polars as pl
 
@@ -54,7 +57,10 @@ def status_text(settings: Settings, limit: int) -> str:
         sections = [
             source,
             versions_text(settings),
+            schedule_text(settings),
             aligned(fetch_frame(con, "queries/status_totals.sql")),
+            "\nDays (logical intervals, latest first)",
+            aligned(fetch_frame(con, "queries/status_intervals.sql", {"limit": limit})),
             "\nRecent runs",
             aligned(fetch_frame(con, "queries/status_loads.sql", {"limit": limit})),
             "\nRejects by reason",
@@ -63,3 +69,27 @@ def status_text(settings: Settings, limit: int) -> str:
             aligned(fetch_frame(con, "queries/status_failed_audits.sql")),
         ]
     return "\n".join(sections)
+
+
+def latest_run_day(settings: Settings) -> date | None:
+    """The latest logical day (UTC) that has a finished run, from the live file."""
+    if not settings.db_path.exists():
+        return None
+    try:
+        with duckdb.connect(str(settings.db_path), read_only=True) as con:
+            return fetch_frame(con, "queries/latest_run_day.sql").item()
+    except duckdb.CatalogException:
+        return None
+
+
+def schedule_text(settings: Settings) -> str:
+    try:
+        served = json.loads(settings.schedule_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return (
+            "Schedule: none served from this warehouse (`wirehouse serve` runs daily at 01:00 UTC)"
+        )
+    return (
+        f"Schedule: {served.get('deployment')} cron {served.get('cron')!r} "
+        f"({served.get('timezone')}), served since {served.get('served_since')}"
+    )

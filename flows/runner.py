@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import errno
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 
 from flows.core.discovery import expand_inputs
 from flows.core.report import RunReport
 from flows.errors import EXIT_BUSY, EXIT_FAILED, EXIT_OK, UserError
+from flows.intervals import partition_dir
 from flows.settings import Settings
 from flows.warehouse import WarehouseBusy, connect, run_sql_file, writer_lock
 
@@ -21,16 +25,13 @@ EXAMPLE_QUERY = (
 
 
 def run_and_report(paths: list[str], settings: Settings) -> int:
+    paths = paths or [str(landing_partition(settings))]
     missing = expand_inputs(paths).missing
     if missing:
         raise UserError(f"no such file or folder: {missing[0]} (nothing was loaded)")
-    try:
-        with writer_lock(settings):
-            _check_writable(settings)
-            print(f"wirehouse: loading {', '.join(paths)} into {settings.home}", file=sys.stderr)
-            report = _run_flow(paths, settings)
-    except WarehouseBusy as exc:
-        raise UserError(str(exc), EXIT_BUSY) from None
+    with exclusive_writer(settings):
+        print(f"wirehouse: loading {', '.join(paths)} into {settings.home}", file=sys.stderr)
+        report = run_flow(paths, settings)
     print(summary(report))
     if report.status == "failed_audit":
         print(
@@ -41,6 +42,28 @@ def run_and_report(paths: list[str], settings: Settings) -> int:
         )
         return EXIT_FAILED
     return EXIT_OK
+
+
+def landing_partition(settings: Settings) -> Path:
+    """The logical day's landing folder, for runs given --date and no paths."""
+    partition = partition_dir(settings.landing_dir, settings.logical_date.date())
+    if not partition.is_dir():
+        raise UserError(
+            f"no landing partition {partition}: put the day's files there "
+            "(or set WIREHOUSE_LANDING), or name the files to load"
+        )
+    return partition
+
+
+@contextmanager
+def exclusive_writer(settings: Settings) -> Iterator[None]:
+    """Hold the writer lock for the whole block; a busy warehouse is a one-line error."""
+    try:
+        with writer_lock(settings):
+            _check_writable(settings)
+            yield
+    except WarehouseBusy as exc:
+        raise UserError(str(exc), EXIT_BUSY) from None
 
 
 def _check_writable(settings: Settings) -> None:
@@ -54,10 +77,11 @@ def _check_writable(settings: Settings) -> None:
         ) from None
 
 
-def _run_flow(paths: list[str], settings: Settings) -> RunReport:
-    from flows.pipeline import run_pipeline
+def run_flow(paths: list[str], settings: Settings) -> RunReport:
+    """One flow run; a failed audit comes back as a report, anything else raises."""
+    from flows.pipeline import pipeline_for
 
-    state = run_pipeline(paths, settings, return_state=True)
+    state = pipeline_for(settings)(paths, settings, return_state=True)
     result = state.result(raise_on_failure=False)
     if isinstance(result, RunReport):
         return result

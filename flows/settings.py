@@ -51,6 +51,9 @@ class Settings:
     logical_date: datetime = field(default_factory=lambda: datetime.now(UTC))
     verbose: bool = False
     fault: str | None = None  # tests only: "point:kill|raise|sleep=N" (see flows/faults.py)
+    landing: Path | None = None  # default: <home>/landing
+    reprocess: bool = False  # replace the logical day's rows instead of adding to them
+    dask_address: str | None = None  # run parsing and extraction on this Dask scheduler
 
     @property
     def db_path(self) -> Path:
@@ -64,6 +67,16 @@ class Settings:
     def published_db(self) -> Path:
         """Stable path readers open; always a complete snapshot (hard link to a version)."""
         return self.published_dir / "news.duckdb"
+
+    @property
+    def landing_dir(self) -> Path:
+        """Date-partitioned drop zone: <landing>/<YYYY-MM-DD>/ holds one logical day's files."""
+        return self.landing or self.home / "landing"
+
+    @property
+    def schedule_file(self) -> Path:
+        """What `wirehouse serve` last registered (for `wirehouse status`)."""
+        return self.home / "schedule.json"
 
     @property
     def lock_path(self) -> Path:
@@ -85,6 +98,10 @@ class Settings:
             ner_processes=_int(env, "WIREHOUSE_NER_PROCESSES", 0),
             verbose=env.get("WIREHOUSE_VERBOSE", "") not in ("", "0", "false"),
             fault=env.get("WIREHOUSE_FAULT") or None,
+            landing=Path(env["WIREHOUSE_LANDING"]).expanduser().resolve()
+            if env.get("WIREHOUSE_LANDING")
+            else None,
+            dask_address=env.get("WIREHOUSE_DASK_ADDRESS") or None,
         )
 
 

@@ -40,7 +40,20 @@ def _matches(argument: str) -> list[Path]:
     return [path] if path.exists() or path.is_symlink() else []
 
 
-INPUT_SUFFIXES = (".txt", ".text", ".jsonl", ".ndjson", ".json", ".csv", ".gz")
+INPUT_SUFFIXES = (
+    ".txt",
+    ".text",
+    ".jsonl",
+    ".ndjson",
+    ".json",
+    ".csv",
+    ".xml",
+    ".rss",
+    ".atom",
+    ".html",
+    ".htm",
+    ".gz",
+)
 
 
 def _walk(folder: Path) -> list[Path]:

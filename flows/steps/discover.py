@@ -34,6 +34,8 @@ def discover(settings: Settings, arguments: list[str], timings: dict[str, float]
         with connect(settings) as con:
             con.register("candidate_files", digests.to_arrow())
             known = set(fetch_frame(con, "queries/known_files.sql").get_column("input_uri"))
+        if settings.reprocess:  # the interval is loaded again from all of its files
+            known = set()
         fresh = [p for p in found if str(p) not in known]
         notes.append(f"{len(found)} files, {len(known)} unchanged since an earlier load")
     return InputFiles(

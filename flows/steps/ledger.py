@@ -11,6 +11,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows.faults import fault_point
+from flows.intervals import ONE_DAY
 from flows.settings import Settings
 from flows.warehouse import connect, migrate, run_sql_file
 
@@ -20,6 +21,12 @@ class Load:
     load_id: str
     started_at: datetime
     logical_date: datetime
+    replaces_interval: bool = False  # reprocess: this load's day replaces earlier loads of it
+
+    def replace_params(self) -> dict[str, datetime]:
+        """[from, until) of the interval whose rows this load replaces; empty unless reprocessing."""
+        until = self.logical_date + ONE_DAY if self.replaces_interval else self.logical_date
+        return {"replace_from": self.logical_date, "replace_until": until}
 
 
 @task(name="open-load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
@@ -27,7 +34,7 @@ def open_load(settings: Settings, inputs: list[str]) -> Load:
     """Migrate the schema, mark runs a killed process left 'running', and record this one."""
     started_at = datetime.now(UTC)
     load_id = f"{started_at:%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
-    load = Load(load_id, started_at, settings.logical_date)
+    load = Load(load_id, started_at, settings.logical_date, settings.reprocess)
     with connect(settings) as con:
         migrate(con, after_each=lambda: fault_point(settings, "migrate.between_files"))
         run_sql_file(con, "ledger/recover_stale.sql")

@@ -36,9 +36,15 @@ def publish(
         version = int(fetch_frame(con, "ledger/next_version.sql").item())
         final = dict(counts, published_version=version, timings=timings)
         with transaction(con):
+            if load.replaces_interval:
+                params = load.replace_params() | {"load_id": load.load_id}
+                run_sql_file(con, "reprocess/replaced_loads.sql", params)
+                run_sql_file(con, "reprocess/clear_replaced.sql")
             for name in PUBLISH_ORDER:
                 run_sql_file(con, f"publish/{name}.sql")
                 fault_point(settings, f"publish.after_{name}")
+            if load.replaces_interval:
+                run_sql_file(con, "reprocess/refresh_entities.sql")
             run_sql_file(con, "ledger/finish_load.sql", finish_params(load, "published", final))
             failures = run_checks(con, load.load_id)
             if failures:

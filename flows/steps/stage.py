@@ -32,6 +32,7 @@ def stage_articles(
         "load_id": load.load_id,
         "started_at": load.started_at,
         "logical_date": load.logical_date,
+        **load.replace_params(),
     }
     rejects = pl.concat([parsed.rejects, normalized.rejects])
     with stage("stage", timings) as notes, connect(settings) as con:

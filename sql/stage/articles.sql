@@ -1,6 +1,14 @@
 -- grain: one row per article new to the warehouse (first copy in the batch, unseen before)
 insert into staging.articles by name
-with firsts as (
+-- A reprocessing run replaces its interval's rows, so it dedups against the other intervals
+-- only ($replace_from = $replace_until, an empty range, for ordinary runs).
+with kept as (
+    select article_id, content_hash
+    from main.articles
+    where not (interval_start >= $replace_from and interval_start < $replace_until)
+),
+
+firsts as (
     select * from keyed where id_rank = 1 and hash_rank = 1
 ),
 
@@ -25,13 +33,13 @@ candidates as (
 unseen as (
     select c.*
     from candidates as c
-    anti join main.articles as a on a.article_id = c.article_id
+    anti join kept as a on a.article_id = c.article_id
 ),
 
 final as (
     select u.*
     from unseen as u
-    anti join main.articles as a on a.content_hash = u.content_hash
+    anti join kept as a on a.content_hash = u.content_hash
 )
 
 select

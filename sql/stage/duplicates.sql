@@ -1,7 +1,13 @@
 -- grain: one row per incoming record that repeats an article (same id or same content),
 -- pointing at the stored copy: same article_id first, else same content
 insert into staging.duplicates by name
-with copies as (
+with kept as (
+    select article_id, content_hash
+    from main.articles
+    where not (interval_start >= $replace_from and interval_start < $replace_until)
+),
+
+copies as (
     select k.*
     from keyed as k
     anti join staging.articles as s
@@ -19,9 +25,9 @@ final as (
         ) as duplicate_of
     from copies as c
     left join staging.articles as staged_id on staged_id.article_id = c.article_id
-    left join main.articles as main_id on main_id.article_id = c.article_id
+    left join kept as main_id on main_id.article_id = c.article_id
     left join staging.articles as staged_hash on staged_hash.content_hash = c.content_hash
-    left join main.articles as main_hash on main_hash.content_hash = c.content_hash
+    left join kept as main_hash on main_hash.content_hash = c.content_hash
 )
 
 select distinct on (input_uri, input_record)

@@ -103,7 +103,14 @@ def insert(con: duckdb.DuckDBPyConnection) -> Insert:
 @pytest.fixture
 def params() -> dict[str, Any]:
     """The run parameters the stage and check SQL bind."""
-    return {"load_id": LOAD_ID, "started_at": STARTED_AT, "logical_date": LOGICAL_DATE}
+    return {
+        "load_id": LOAD_ID,
+        "started_at": STARTED_AT,
+        "logical_date": LOGICAL_DATE,
+        # an ordinary run replaces nothing: an empty [from, until) range
+        "replace_from": LOGICAL_DATE,
+        "replace_until": LOGICAL_DATE,
+    }
 
 
 @pytest.fixture

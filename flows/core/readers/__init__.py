@@ -10,7 +10,9 @@ from typing import Any
 import polars as pl
 
 from flows.core.readers.exports import parse_csv, parse_jsonl
+from flows.core.readers.feeds import parse_feed
 from flows.core.readers.files import Decoded, FileReject, read_text
+from flows.core.readers.html import parse_html
 from flows.core.readers.text import parse_text_files
 from flows.core.reasons import Reason
 from flows.core.schemas import RAW_RECORDS, REJECTS
@@ -22,6 +24,11 @@ FORMAT_BY_SUFFIX = {
     ".ndjson": "jsonl",
     ".json": "jsonl",
     ".csv": "csv",
+    ".xml": "feed",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".html": "html",
+    ".htm": "html",
 }
 
 
@@ -44,8 +51,14 @@ def input_format(path: Path, text: str | None = None) -> str | None:
         return FORMAT_BY_SUFFIX[suffix]
     if text is None:
         return None
-    head = text.lstrip()[:1]
-    return "jsonl" if head in ("{", "[") else "text"
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("{", "[")):
+        return "jsonl"
+    if head.startswith("<?xml") or head.startswith(("<rss", "<feed", "<rdf")):
+        return "feed"
+    if head.startswith(("<!doctype html", "<html")):
+        return "html"
+    return "text"
 
 
 def parse_paths(paths: Iterable[Path], max_file_bytes: int) -> Parsed:
@@ -77,6 +90,10 @@ def parse_paths(paths: Iterable[Path], max_file_bytes: int) -> Parsed:
 def _parse_export(decoded: Decoded, fmt: str | None) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
     if fmt == "csv":
         return parse_csv(decoded.uri, decoded.text)
+    if fmt == "feed":
+        return parse_feed(decoded.uri, decoded.text)
+    if fmt == "html":
+        return parse_html(decoded.uri, decoded.text)
     return parse_jsonl(decoded.uri, decoded.text)
 
 
