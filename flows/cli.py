@@ -40,8 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "paths",
         nargs="*",
-        help="article files (text, JSONL, CSV), folders, globs; default with --date: "
-        "the day's landing partition",
+        help="article files (text, JSONL, CSV, RSS/Atom, HTML), folders, globs, or feed URLs "
+        "(http/https); default with --date: the day's landing partition",
+    )
+    run.add_argument(
+        "--sources", type=Path, help="TOML file of feeds to fetch (see docs/input-formats.md)"
     )
     run.add_argument("--date", type=_parse_date, help="logical date of the run (default: now)")
     run.add_argument(
@@ -119,13 +122,36 @@ def _parse_date(value: str) -> datetime:
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from flows.runner import run_and_report
 
-    if args.date is None and (not args.paths or args.reprocess):
+    paths, feeds = _split_feeds(args.paths, args.sources)
+    if args.date is None and ((not paths and not feeds) or args.reprocess):
         raise UserError("give the files to load, or --date DAY to load that day's landing folder")
+    settings = settings.with_(feeds=feeds)
     if args.date is not None:
         settings = settings.with_(logical_date=args.date, reprocess=args.reprocess)
     if args.dask:
         settings = settings.with_(dask_address=args.dask)
-    return run_and_report(list(args.paths), settings)
+    return run_and_report(paths, settings)
+
+
+def _split_feeds(arguments: list[str], sources: Path | None) -> tuple[list[str], tuple]:
+    """http(s) arguments are feeds to fetch; everything else is a local path."""
+    from flows.core.sources import FeedSource, load_sources, url_problem
+
+    paths = [a for a in arguments if not a.lower().startswith(("http://", "https://"))]
+    feeds = []
+    for url in (a for a in arguments if a not in paths):
+        problem = url_problem(url)
+        if problem:
+            raise UserError(f"cannot fetch {url}: {problem}")
+        feeds.append(FeedSource(url))
+    if sources is not None:
+        if not sources.is_file():
+            raise UserError(f"no such sources file: {sources}")
+        try:
+            feeds.extend(load_sources(sources))
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+    return paths, tuple(dict.fromkeys(feeds))
 
 
 def _cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,6 +14,7 @@ from flows.settings import Settings
 from flows.steps.audit import audit
 from flows.steps.discover import discover
 from flows.steps.extract import extract_entities
+from flows.steps.fetch import fetch_feeds, with_fetch_rejects
 from flows.steps.ledger import close_load, open_load
 from flows.steps.normalize import normalize
 from flows.steps.parse import parse
@@ -28,8 +29,9 @@ def run_pipeline(inputs: list[str], settings: Settings) -> RunReport | State:
     timings: dict[str, float] = {}
     load = open_load(settings, inputs)
     ensure_snapshot(settings)
-    files = discover(settings, inputs, timings)
-    parsed = parse(settings, files, timings)
+    fetched = fetch_feeds(settings, timings) if settings.feeds else None
+    files = discover(settings, inputs + (fetched.paths if fetched else []), timings)
+    parsed = with_fetch_rejects(parse(settings, files, timings), fetched)
     normalized = normalize(settings, parsed, timings)
     staged = stage_articles(settings, load, files, parsed, normalized, timings)
     extracted = extract_entities(settings, load, timings)

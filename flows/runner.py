@@ -25,12 +25,14 @@ EXAMPLE_QUERY = (
 
 
 def run_and_report(paths: list[str], settings: Settings) -> int:
-    paths = paths or [str(landing_partition(settings))]
+    if not paths and not settings.feeds:
+        paths = [str(landing_partition(settings))]
     missing = expand_inputs(paths).missing
     if missing:
         raise UserError(f"no such file or folder: {missing[0]} (nothing was loaded)")
     with exclusive_writer(settings):
-        print(f"wirehouse: loading {', '.join(paths)} into {settings.home}", file=sys.stderr)
+        named = paths + [f.url for f in settings.feeds]
+        print(f"wirehouse: loading {', '.join(named)} into {settings.home}", file=sys.stderr)
         report = run_flow(paths, settings)
     print(summary(report))
     if report.status == "failed_audit":

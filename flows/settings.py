@@ -9,6 +9,10 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from flows.core.sources import FeedSource
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = REPO_ROOT / "samples"
@@ -54,6 +58,7 @@ class Settings:
     landing: Path | None = None  # default: <home>/landing
     reprocess: bool = False  # replace the logical day's rows instead of adding to them
     dask_address: str | None = None  # run parsing and extraction on this Dask scheduler
+    feeds: tuple[FeedSource, ...] = ()  # fetched into the day's landing partition first
 
     @property
     def db_path(self) -> Path:

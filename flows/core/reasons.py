@@ -20,6 +20,9 @@ class Reason(StrEnum):
     MISSING_TITLE = "MISSING_TITLE"
     MISSING_BODY = "MISSING_BODY"
     FIELD_TOO_LARGE = "FIELD_TOO_LARGE"
+    # Fetching feeds and pages over HTTP (flows/core/fetch.py): the URL is the input_uri.
+    FETCH_FAILED = "FETCH_FAILED"
+    FETCH_TOO_LARGE = "FETCH_TOO_LARGE"
 
 
 REASON_CODES: tuple[str, ...] = tuple(r.value for r in Reason)
