@@ -12,6 +12,7 @@ import polars as pl
 
 from flows.core.dates import parse_published
 from flows.core.language import detect_languages
+from flows.core.origin import with_origin
 from flows.core.reasons import Reason
 from flows.core.schemas import NORMALIZED, REJECTS
 from flows.core.tone import tone_scores
@@ -63,6 +64,7 @@ def normalize_records(records: pl.DataFrame, max_field_chars: int) -> Normalized
         authors=clean_authors(pl.col("authors")),
         url=canonical_url(pl.col("url")),
     )
+    cleaned = with_origin(cleaned)  # origin lines leave the body before it is measured
     reason = _reject_reason(max_field_chars)
     flagged = cleaned.with_columns(reason.alias("reason_code"))
     rejects = _rejects(flagged.filter(pl.col("reason_code").is_not_null()), max_field_chars)

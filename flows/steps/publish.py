@@ -15,7 +15,16 @@ from flows.steps.ledger import Load, finish_params
 from flows.steps.progress import stage
 from flows.warehouse import connect, fetch_frame, run_sql_file, sql_files, transaction
 
-PUBLISH_ORDER = ("articles", "duplicates", "input_files", "rejects", "entities", "mentions")
+PUBLISH_ORDER = (
+    "articles",
+    "article_bands",
+    "story_moves",
+    "duplicates",
+    "input_files",
+    "rejects",
+    "entities",
+    "mentions",
+)
 
 
 class ChecksFailed(RuntimeError):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from flows.core.normalize import Normalized
 from flows.core.readers import Parsed
+from flows.core.stories import story_bands
 from flows.faults import fault_point
 from flows.settings import Settings
 from flows.steps.discover import InputFiles
@@ -44,9 +46,18 @@ def stage_articles(
         for name in ("articles", "duplicates", "rejects", "input_files"):
             run_sql_file(con, f"stage/{name}.sql", params)
             fault_point(settings, f"stage.after_{name}")
+            if name == "articles":
+                assign_stories(con)
         counts = {k: v for k, v in staged_counts(con).items() if k in STAGE_COUNTS}
         notes.append(f"{counts['n_loaded']} new articles, {counts['n_duplicates']} duplicates")
     return counts
+
+
+def assign_stories(con: duckdb.DuckDBPyConnection) -> None:
+    """Near-copies of a story (MinHash bands shared) get the story of its earliest copy."""
+    staged = fetch_frame(con, "queries/new_article_texts.sql")
+    con.register("new_bands", story_bands(staged).to_arrow())
+    run_sql_file(con, "stage/stories.sql")
 
 
 def staged_counts(con: object) -> dict[str, int]:

@@ -5,3 +5,5 @@ delete from staging.input_files;
 delete from staging.entities;
 delete from staging.mentions;
 delete from staging.rejects;
+delete from staging.article_bands;
+delete from staging.story_moves;

@@ -9,7 +9,15 @@ import pytest
 
 from flows.warehouse import load_sql, migrate, sql_files, sql_parameters
 
-MIRRORED = ("articles", "duplicates", "input_files", "entities", "mentions", "rejects")
+MIRRORED = (
+    "articles",
+    "article_bands",
+    "duplicates",
+    "input_files",
+    "entities",
+    "mentions",
+    "rejects",
+)
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
@@ -68,7 +76,7 @@ def test_every_main_data_table_has_a_staging_mirror(con: duckdb.DuckDBPyConnecti
             "select table_name from information_schema.tables where table_schema = 'main'"
         ).fetchall()
     }
-    ledger = {"schema_version", "loads", "audit_results"}
+    ledger = {"schema_version", "loads", "audit_results", "fetch_validators"}
     assert tables - ledger == set(MIRRORED)
 
 

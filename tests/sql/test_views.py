@@ -107,6 +107,7 @@ def test_views_are_created(views: duckdb.DuckDBPyConnection) -> None:
         "agg_entity_cooccurrence",
         "agg_source_articles_daily",
         "agg_entity_tone_daily",
+        "agg_entity_stories_daily",
         "agg_trending_entities",
     }
 

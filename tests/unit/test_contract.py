@@ -136,6 +136,7 @@ def test_stage_articles_fills_every_column(con: duckdb.DuckDBPyConnection) -> No
         "content_hash",
         "ingested_at",
         "story_id",
+        "is_canonical",
         "load_id",
         "interval_start",
     }
