@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-fast lint format clean
+.PHONY: setup run test test-fast test-corpora lint format clean
 
 setup: $(STAMP)
 
@@ -20,7 +20,11 @@ run: setup
 	$(BIN)/wirehouse run samples
 
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not corpora" $(PYTEST_ARGS)
+
+# Acceptance runs over the public corpora in ../shared/data (minutes; skipped when absent).
+test-corpora: setup
+	$(BIN)/pytest -m corpora $(PYTEST_ARGS)
 
 test-fast: setup
 	$(BIN)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)

@@ -78,9 +78,15 @@ def ner_speed(texts: list[str], processes: int) -> float:
     return words / (time.perf_counter() - started)
 
 
-def pipeline_run(corpus: Path, home: Path, expect_published: bool = True) -> PipelineRun:
+def pipeline_run(
+    corpus: Path,
+    home: Path,
+    expect_published: bool = True,
+    env: dict[str, str] | None = None,
+    extra_args: list[str] | None = None,
+) -> PipelineRun:
     """The CLI as a user runs it, under /usr/bin/time for the peak RSS."""
-    env = dict(os.environ, WIREHOUSE_HOME=str(home))
+    env = dict(os.environ, WIREHOUSE_HOME=str(home), **(env or {}))
     command = [
         "/usr/bin/time",
         "-f",
@@ -91,6 +97,7 @@ def pipeline_run(corpus: Path, home: Path, expect_published: bool = True) -> Pip
         "run",
         "--date",
         "2024-12-31",
+        *(extra_args or []),
         str(corpus),
     ]
     started = time.perf_counter()

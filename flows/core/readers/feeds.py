@@ -57,7 +57,10 @@ _BLOCKS = frozenset(
 _DROPPED = ("script", "style", "noscript", "template")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _EMAIL_WITH_NAME = re.compile(r"^\s*<?[\w.+-]+@[\w.-]+>?\s*\((?P<name>[^)]*)\)\s*$")
-_AUTHOR_SEPARATORS = re.compile(r"(?i)\s+(?:and|&)\s+|[;,|]")
+# "and" only in one case: "Loud And Quiet" is a name, "A and B" / "A AND B" are two.
+_AUTHOR_SEPARATORS = re.compile(r"\s+(?:and|AND|&)\s+|[;,|]")
+# A role after a name: "Ana Fernández (Design)".
+_ROLE = re.compile(r"(\S)\s*\([^()]*\)?\s*$")
 _UTF8 = {"content-type": "application/xml; charset=utf-8"}
 
 
@@ -180,7 +183,7 @@ def clean_authors(values: list[str]) -> list[str]:
         if match:
             value = match["name"]
         for part in _AUTHOR_SEPARATORS.split(value):
-            name = " ".join(_EMAIL.sub(" ", part).split()).strip(" <>()\"'")
+            name = " ".join(_EMAIL.sub(" ", _ROLE.sub(r"\1", part)).split()).strip(" <>()\"'")
             if name and name not in out:
                 out.append(name)
     return out
