@@ -12,6 +12,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.core.discovery import expand_inputs, file_digest
 from flows.settings import Settings
 from flows.steps.progress import stage
+from flows.steps.retries import IO_BACKOFF
 from flows.warehouse import connect, fetch_frame
 
 FILES_SCHEMA = pl.Schema({"input_uri": pl.String, "sha256": pl.String, "size_bytes": pl.Int64})
@@ -25,7 +26,7 @@ class InputFiles:
     n_unchanged: int
 
 
-@task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+@task(name="discover", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=IO_BACKOFF)
 def discover(settings: Settings, arguments: list[str], timings: dict[str, float]) -> InputFiles:
     """Expand paths, hash every file, and skip files whose exact content is already loaded."""
     with stage("discover", timings) as notes:

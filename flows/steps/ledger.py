@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 from flows.faults import fault_point
 from flows.intervals import ONE_DAY
 from flows.settings import Settings
+from flows.steps.retries import IO_BACKOFF
 from flows.warehouse import connect, migrate, run_sql_file
 
 
@@ -29,7 +30,7 @@ class Load:
         return {"replace_from": self.logical_date, "replace_until": until}
 
 
-@task(name="open-load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
+@task(name="open-load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=IO_BACKOFF)
 def open_load(settings: Settings, inputs: list[str]) -> Load:
     """Migrate the schema, mark runs a killed process left 'running', and record this one."""
     started_at = datetime.now(UTC)

@@ -177,6 +177,23 @@ def test_feed_lands_in_partition_and_reads_like_any_input(
     assert not list(expected.parent.glob(".*")), "no temp file left behind"
 
 
+def test_a_latin1_feed_keeps_its_accents(server: Server, clock: FakeClock, tmp_path: Path) -> None:
+    feed = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel>'
+        "<title>Le Café</title><item><title>Été à Genève</title><link>/ete</link>"
+        "<description>Déjà vu près du lac.</description></item></channel></rss>"
+    ).encode("latin-1")
+    headers = {"Content-Type": "application/rss+xml; charset=ISO-8859-1"}
+    url = server.serve("/latin1.xml", Reply(body=feed, headers=headers))
+    with fetcher_for(clock) as fetcher:
+        (result,) = fetch_sources([FeedSource(url)], tmp_path, DAY, {}, fetcher).results
+    assert result.status == "fetched" and result.path is not None
+    parsed = parse_paths([result.path], max_file_bytes=1 << 20)
+    row = parsed.records.row(0, named=True)
+    assert (row["title"], row["source_name"]) == ("Été à Genève", "Le Café")
+    assert row["summary"] == "Déjà vu près du lac."
+
+
 def test_503_twice_then_200_is_retried_with_backoff(
     server: Server, clock: FakeClock, tmp_path: Path
 ) -> None:
