@@ -23,7 +23,7 @@ from tests.fixtures.inputs import jsonl_record, write_good_corpus, write_jsonl
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 DATE = "2024-12-06"
-N_LOADS = 5
+N_LOADS = 3
 ARTICLES_PER_LOAD = 300
 
 
@@ -112,7 +112,7 @@ def observe_with_cli(env: dict[str, str], into: Observations) -> None:
     into.seen.append(tuple(int(row[k]) for k in keys))  # type: ignore[arg-type]
 
 
-def test_readers_see_whole_versions_during_five_loads(
+def test_readers_see_whole_versions_during_three_loads(
     cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     home = Path(cli_env["WIREHOUSE_HOME"])

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import polars as pl
 import pytest
 
+from flows.core.entities import gazetteer
 from flows.core.entities.demonyms import DEMONYM_SCHEMA, demonyms
 from flows.core.entities.gazetteer import (
     PLACE_SCHEMA,
@@ -154,3 +157,12 @@ def test_demonyms(form: str, demonym: str, country_code: str | None) -> None:
 @pytest.mark.parametrize("word", ["Islamist", "Sunni", "Jihadist", "Olympic", "New Zealand"])
 def test_non_demonyms_are_absent(word: str) -> None:
     assert demonyms().filter(pl.col("key") == name_key(word)).is_empty()
+
+
+@pytest.mark.slow
+def test_the_cached_places_table_equals_a_fresh_build() -> None:
+    cached = gazetteer.places()
+    assert gazetteer._places_cache_path().exists() or not os.access(
+        gazetteer._places_cache_path().parent, os.W_OK
+    )
+    assert gazetteer._build_places().equals(cached)

