@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
+# Two pytest workers: most slow tests wait on `wirehouse` subprocesses, so the cores overlap.
+TEST_JOBS ?= 2
 
 .PHONY: setup run test test-fast test-corpora lint format clean
 
@@ -20,14 +22,14 @@ run: setup
 	$(BIN)/wirehouse run samples
 
 test: setup
-	$(BIN)/pytest -m "not corpora" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_JOBS) --dist worksteal -m "not corpora" $(PYTEST_ARGS)
 
 # Acceptance runs over the public corpora in ../shared/data (minutes; skipped when absent).
 test-corpora: setup
 	$(BIN)/pytest -m corpora $(PYTEST_ARGS)
 
 test-fast: setup
-	$(BIN)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_JOBS) --dist worksteal -m "not e2e and not slow and not corpora" $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
