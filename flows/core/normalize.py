@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from flows.core.dates import parse_published
+from flows.core.extractors import extractor_expr
 from flows.core.language import detect_languages
 from flows.core.origin import with_origin
 from flows.core.reasons import Reason
@@ -72,6 +73,7 @@ def normalize_records(records: pl.DataFrame, max_field_chars: int) -> Normalized
     published_at = parse_published(pl.col("published_raw"))
     articles = good.with_columns(
         source_domain=url_domain(pl.col("url")),
+        extractor=extractor_expr(pl.col("input_format")),
         published_at=published_at,
         date_unparsed=pl.col("published_raw").is_not_null() & published_at.is_null(),
         word_count=pl.col("body").str.count_matches(r"\S+").cast(pl.Int32),

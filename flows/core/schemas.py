@@ -57,6 +57,7 @@ NORMALIZED = pl.Schema(
         "tone": pl.Float64,
         "tone_positive": pl.Float64,
         "tone_negative": pl.Float64,
+        "extractor": pl.String,
         "input_uri": pl.String,
         "input_record": pl.Int64,
     }

@@ -61,6 +61,7 @@ select
     tone,
     tone_positive,
     tone_negative,
+    extractor,
     $load_id as load_id,
     $logical_date as interval_start,
     input_uri,

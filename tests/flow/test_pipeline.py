@@ -153,3 +153,27 @@ def test_loads_row_counts_every_stage(settings: Settings) -> None:
     assert {"parse", "normalize", "stage", "extract", "audit", "publish"} <= set(
         json.loads(timings)
     )
+
+
+def test_feed_and_html_files_load_with_their_extractor(settings: Settings, tmp_path: Path) -> None:
+    from tests.unit.test_feeds import RSS2
+    from tests.unit.test_html import ARTICLE_PAGE
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "feed.rss").write_text(RSS2, encoding="utf-8")
+    (tmp_path / "in" / "page.html").write_text(ARTICLE_PAGE, encoding="utf-8")
+    state, report = run([tmp_path / "in", SAMPLE], settings)
+    assert state.is_completed() and report.status == "published", report
+    by_file = dict(
+        rows(
+            settings,
+            "select regexp_extract(input_uri, '[^/]+$'), list(distinct extractor) "
+            "from articles group by 1",
+            published=True,
+        )
+    )
+    assert by_file["page.html"][0].startswith("trafilatura ")
+    assert by_file["feed.rss"][0].startswith("feedparser ")
+    assert by_file[SAMPLE.name][0].startswith("wirehouse text reader")
+    n_rejects = rows(settings, "select count(*) from rejects")[0][0]
+    assert report.n_records == report.n_loaded + report.n_duplicates + n_rejects

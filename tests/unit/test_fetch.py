@@ -194,10 +194,11 @@ def test_a_latin1_feed_keeps_its_accents(server: Server, clock: FakeClock, tmp_p
     assert row["summary"] == "Déjà vu près du lac."
 
 
-def test_503_twice_then_200_is_retried_with_backoff(
-    server: Server, clock: FakeClock, tmp_path: Path
+@pytest.mark.parametrize("status", [500, 503])
+def test_server_errors_twice_then_200_is_retried_with_backoff(
+    server: Server, clock: FakeClock, tmp_path: Path, status: int
 ) -> None:
-    url = server.serve("/flaky", Reply(503), Reply(503), Reply(body=FEED))
+    url = server.serve("/flaky", Reply(status), Reply(status), Reply(body=FEED))
     with fetcher_for(clock, min_host_interval=0) as fetcher:
         got = fetcher.get(url)
     assert (got.status, got.attempts, server.count("/flaky")) == ("fetched", 3, 3)
