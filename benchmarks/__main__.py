@@ -100,13 +100,19 @@ def render(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+OTHER_BENCHMARKS = "## Other benchmarks"
+
+
 def write_results(table: str, args: argparse.Namespace) -> None:
+    """Rewrite the main table; the sections of the other benchmark scripts are kept."""
     command = f"python -m benchmarks --sizes {args.sizes} --repeat {args.repeat}"
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    kept = old[old.index(OTHER_BENCHMARKS) :] if OTHER_BENCHMARKS in old else ""
     RESULTS.write_text(
         "# Benchmark results\n\n"
         f"Machine: {machine_line()}; Python {platform.python_version()}.\n\n"
         f"Command: `{command}` (medians of {args.repeat} runs).\n\n"
-        "```\n" + table + "\n```\n",
+        "```\n" + table + "\n```\n" + ("\n" + kept if kept else ""),
         encoding="utf-8",
     )
 

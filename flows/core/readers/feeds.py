@@ -20,7 +20,7 @@ import polars as pl
 from flows.core.dates import parse_published
 from flows.core.readers.exports import Reject, _reject
 from flows.core.reasons import Reason
-from flows.core.schemas import RAW_RECORDS
+from flows.core.schemas import RAW_RECORDS, subset
 
 # Block-level tags: their boundaries are paragraph breaks once the markup is gone.
 _BLOCKS = frozenset(
@@ -96,19 +96,8 @@ def parse_feed(uri: str, text: str) -> tuple[pl.DataFrame, list[Reject]]:
     ).select(list(RAW_RECORDS.names())).cast(dict(RAW_RECORDS)), rejects
 
 
-_ROW_SCHEMA = pl.Schema(
-    {
-        "input_record": pl.Int64,
-        "title": pl.String,
-        "summary": pl.String,
-        "body": pl.String,
-        "url": pl.String,
-        "source_name": pl.String,
-        "origin_source": pl.String,
-        "authors": pl.List(pl.String),
-        "published_raw": pl.String,
-    }
-)
+# One item's columns: the raw record without what is the same for the whole file.
+_ROW_SCHEMA = subset(RAW_RECORDS, drop=("input_uri", "input_format"))
 
 
 def _entry_row(entry: Any) -> dict[str, Any]:
