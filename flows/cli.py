@@ -11,9 +11,13 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.errors import EXIT_OK, UserError
 from flows.settings import Settings, quiet_third_party_logging
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from flows.core.sources import FeedSource
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -133,12 +137,14 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return run_and_report(paths, settings)
 
 
-def _split_feeds(arguments: list[str], sources: Path | None) -> tuple[list[str], tuple]:
+def _split_feeds(
+    arguments: list[str], sources: Path | None
+) -> tuple[list[str], tuple[FeedSource, ...]]:
     """http(s) arguments are feeds to fetch; everything else is a local path."""
     from flows.core.sources import FeedSource, load_sources, url_problem
 
     paths = [a for a in arguments if not a.lower().startswith(("http://", "https://"))]
-    feeds = []
+    feeds: list[FeedSource] = []
     for url in (a for a in arguments if a not in paths):
         problem = url_problem(url)
         if problem:
