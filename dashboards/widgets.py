@@ -55,6 +55,8 @@ def entity_picker(key: str, preselected: str | None = None, *, optional: bool = 
     """Find an entity by name or alias; returns its id ('' when optional and none chosen)."""
     name = st.text_input("Find an entity", key=f"{key}-name", placeholder="name or alias")
     found = query("entities_lookup", name=name.strip(), limit=50)
+    if name.strip() and found.is_empty():
+        st.info("No entity matches that name.")
     options = [""] if optional else []
     labels = {"": "Any entity"}
     for row in found.iter_rows(named=True):
@@ -69,7 +71,6 @@ def entity_picker(key: str, preselected: str | None = None, *, optional: bool = 
             options.insert(1 if optional else 0, preselected)
             labels[preselected] = f"{row['canonical_name']} ({row['entity_type']})"
     if not options:
-        st.info("No entity matches that name.")
         return ""
     index = options.index(preselected) if preselected in options else 0
     return st.selectbox(

@@ -42,7 +42,8 @@ def render() -> None:
         st.info("No articles match these filters.")
         return
     more = " (the newest shown)" if found.height == MAX_RESULTS else ""
-    st.caption(f"{found.height:,} articles{more}")
+    noun = "article" if found.height == 1 else "articles"
+    st.caption(f"{found.height:,} {noun}{more}")
     st.dataframe(found.drop("article_id"), hide_index=True, height=260)
 
     st.divider()

@@ -12,7 +12,7 @@ from dashboards.state import query
 from dashboards.widgets import entity_picker, type_picker, window_picker
 
 TOP_PER_TYPE = 10
-PARTNERS = 15
+PARTNERS = 25
 
 
 def render() -> None:
