@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
+import polars as pl
 import streamlit as st
 
 from dashboards.state import query
@@ -76,3 +78,13 @@ def entity_picker(key: str, preselected: str | None = None, *, optional: bool = 
     return st.selectbox(
         "Entity", options, index=index, format_func=labels.__getitem__, key=f"{key}-entity"
     )
+
+
+def show_table(frame: pl.DataFrame, **options: Any) -> None:
+    """st.dataframe with days as YYYY-MM-DD and times in UTC to the second (Streamlit would
+    show a date as midnight and a time in the browser's zone)."""
+    readable = frame.with_columns(
+        pl.col(pl.Date).dt.strftime("%Y-%m-%d"),
+        pl.col(pl.Datetime).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S"),
+    )
+    st.dataframe(readable, hide_index=True, **options)

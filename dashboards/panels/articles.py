@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboards.render import Span, entity_link, highlight
 from dashboards.state import query
-from dashboards.widgets import entity_picker, window_picker
+from dashboards.widgets import entity_picker, show_table, window_picker
 
 MAX_RESULTS = 200
 
@@ -44,7 +44,7 @@ def render() -> None:
     more = " (the newest shown)" if found.height == MAX_RESULTS else ""
     noun = "article" if found.height == 1 else "articles"
     st.caption(f"{found.height:,} {noun}{more}")
-    st.dataframe(found.drop("article_id"), hide_index=True, height=260)
+    show_table(found.drop("article_id"), height=260)
 
     st.divider()
     article_id = pick_article(found)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboards.render import cooccurrence_dot
 from dashboards.state import query
-from dashboards.widgets import entity_picker, type_picker, window_picker
+from dashboards.widgets import entity_picker, show_table, type_picker, window_picker
 
 TOP_PER_TYPE = 10
 PARTNERS = 25
@@ -29,11 +29,11 @@ def render() -> None:
         st.info("No entity is mentioned in this window.")
     else:
         # st.table: small, and its names are page text (searchable, and checked by tests).
-        st.table(top.drop("entity_id"), hide_index=True)
+        st.table(top.drop("entity_id"))
 
     st.subheader("Trending (last 7 days vs the 28 before)")
     trending = query("entities_trending", entity_type=entity_type, limit=20)
-    st.dataframe(trending.drop("entity_id"), hide_index=True)
+    show_table(trending.drop("entity_id"))
 
     st.divider()
     st.subheader("One entity")
@@ -72,7 +72,8 @@ def one_entity(entity_id: str, start: date, end: date) -> None:
         st.info("No other entity appears in its articles.")
         return
     table, picture = st.columns([2, 3])
-    table.dataframe(partners.drop("entity_id"), hide_index=True)
+    with table:
+        show_table(partners.drop("entity_id"))
     picture.graphviz_chart(network(entity, partners))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.state import query
-from dashboards.widgets import window_picker
+from dashboards.widgets import show_table, window_picker
 
 TOP_SOURCES = 8
 
@@ -31,7 +31,7 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Top sources")
-        st.dataframe(query("overview_top_sources", start=start, end=end, limit=20), hide_index=True)
+        show_table(query("overview_top_sources", start=start, end=end, limit=20))
     with right:
         st.subheader("Languages")
         languages = query("overview_languages", start=start, end=end)

@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from dashboards.state import query
-from dashboards.widgets import window_picker
+from dashboards.widgets import show_table, window_picker
 
 MAX_PLACES = 2000
 
@@ -25,7 +25,7 @@ def render() -> None:
         return
     st.caption(f"{places.height:,} places with coordinates; circle area ∝ mentions.")
     st.altair_chart(world_map(places), width="stretch")
-    st.dataframe(places.drop("entity_id"), hide_index=True)
+    show_table(places.drop("entity_id"))
 
 
 def world_map(places: pl.DataFrame) -> alt.LayerChart:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards.state import query
+from dashboards.widgets import show_table
 
 RECENT_RUNS = 50
 EXAMPLES = 20
@@ -14,7 +15,7 @@ def render() -> None:
     st.title("Data quality")
     st.subheader("Recent runs")
     runs = query("quality_runs", limit=RECENT_RUNS)
-    st.dataframe(runs, hide_index=True)
+    show_table(runs)
 
     st.subheader("Audit results per expectation")
     audited = runs.filter(runs.get_column("audit_success").is_not_null())
@@ -32,19 +33,17 @@ def render() -> None:
         failed = results.filter(~results.get_column("success")).height
         summary = f"{results.height} expectations, {failed} failed ({results['load_id'][0]})"
         (st.warning if failed else st.success)(summary)
-        st.dataframe(results.drop("load_id"), hide_index=True)
+        show_table(results.drop("load_id"))
     with st.expander("Every expectation across all audited runs"):
-        st.dataframe(query("quality_audit_history"), hide_index=True)
+        show_table(query("quality_audit_history"))
 
     st.subheader("Rejects by reason")
     rejects = query("quality_rejects")
     if rejects.is_empty():
         st.success("No rejected records.")
         return
-    st.dataframe(rejects, hide_index=True)
+    show_table(rejects)
     reason = st.selectbox(
         "Examples of", rejects.get_column("reason_code").to_list(), key="quality-reason"
     )
-    st.dataframe(
-        query("quality_reject_examples", reason_code=reason, limit=EXAMPLES), hide_index=True
-    )
+    show_table(query("quality_reject_examples", reason_code=reason, limit=EXAMPLES))

@@ -1,7 +1,7 @@
 -- grain: one row per article in [$start, $end] whose title contains $title (case-insensitive),
 -- from $source, mentioning $entity_id (each filter is off when ''), the newest $limit first
 select
-    strftime(d.day, '%Y-%m-%d') as day,
+    d.day,
     a.title,
     a.source_name,
     a.language,
