@@ -131,13 +131,19 @@ def open_page(page, url: str) -> None:  # noqa: ANN001 (playwright's Page)
     settle(page)
 
 
+# Streamlit marks its app element with the script state ("initial", "running", "notRunning").
+RUN_FINISHED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.getAttribute('data-test-script-state') === 'notRunning'
+        && !document.querySelector('[data-testid="stStatusWidget"]');
+}"""
+
+
 def settle(page) -> None:  # noqa: ANN001
-    """Wait until Streamlit has finished the script run (its status widget disappears)."""
+    """Wait until Streamlit has finished the script run."""
     page.wait_for_timeout(500)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=TIMEOUT_MS
-    )
-    page.wait_for_timeout(500)
+    page.wait_for_function(RUN_FINISHED, timeout=TIMEOUT_MS)
+    page.wait_for_timeout(300)
 
 
 def assert_no_errors(page, where: str) -> None:  # noqa: ANN001
