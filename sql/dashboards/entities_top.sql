@@ -1,28 +1,34 @@
 -- grain: one row per entity mentioned in [$start, $end] (of $entity_type, or any type when
 -- it is ''), ranked by mentions within its type; the top $limit of each type
+-- (the sums of agg_entity_mentions_daily over the window, grouped by id before names join)
 with counted as (
     select
-        entity_id,
-        canonical_name,
-        entity_type,
-        sum(n_mentions)::bigint as n_mentions,
-        sum(n_articles)::bigint as n_articles
-    from agg_entity_mentions_daily
-    where day between $start and $end and ($entity_type = '' or entity_type = $entity_type)
-    group by all
+        m.entity_id,
+        count(*) as n_mentions,
+        count(distinct m.article_id) as n_articles
+    from mentions as m
+    inner join article_days as d using (article_id)
+    where d.day between $start and $end
+    group by m.entity_id
 ),
 
 ranked as (
     select
-        *,
+        e.entity_type,
         row_number() over (
-            partition by entity_type
-            order by n_mentions desc, n_articles desc, canonical_name
-        ) as rank
-    from counted
+            partition by e.entity_type
+            order by c.n_mentions desc, c.n_articles desc, e.canonical_name
+        ) as rank,
+        e.canonical_name,
+        c.n_mentions,
+        c.n_articles,
+        e.entity_id
+    from counted as c
+    inner join entities as e using (entity_id)
+    where $entity_type = '' or e.entity_type = $entity_type
 )
 
-select entity_type, rank, canonical_name, n_mentions, n_articles, entity_id
+select *
 from ranked
 where rank <= $limit
 order by entity_type, rank

@@ -1,13 +1,19 @@
 -- grain: one row per linked place (an entity with coordinates) mentioned in [$start, $end],
 -- the $limit most mentioned first
-with counted as (
+with places as (
+    select entity_id from entities where latitude is not null and longitude is not null
+),
+
+counted as (
     select
-        entity_id,
-        sum(n_mentions)::bigint as n_mentions,
-        sum(n_articles)::bigint as n_articles
-    from agg_entity_mentions_daily
-    where day between $start and $end
-    group by entity_id
+        m.entity_id,
+        count(*) as n_mentions,
+        count(distinct m.article_id) as n_articles
+    from mentions as m
+    inner join places as p using (entity_id)
+    inner join article_days as d using (article_id)
+    where d.day between $start and $end
+    group by m.entity_id
 )
 
 select
@@ -21,6 +27,5 @@ select
     e.entity_id
 from counted as c
 inner join entities as e using (entity_id)
-where e.latitude is not null and e.longitude is not null
 order by c.n_mentions desc, e.canonical_name, e.entity_id
 limit $limit

@@ -258,6 +258,26 @@ def test_entities_trending(dash: duckdb.DuckDBPyConnection) -> None:
     people = q(dash, "entities_trending", entity_type="PERSON", limit=10)
     assert people["canonical_name"].to_list() == ["Ann Lee"]
     assert q(dash, "entities_trending", entity_type=INJECTION, limit=10).is_empty()
+    view = dash.execute(
+        "select entity_id, n_recent, n_baseline, trend_score from agg_trending_entities"
+    ).fetchall()
+    mine = everything.select("entity_id", "n_recent", "n_baseline", "trend_score").rows()
+    assert sorted(mine) == sorted(view)
+
+
+def test_entities_top_and_map_match_the_daily_view(dash: duckdb.DuckDBPyConnection) -> None:
+    for start, end in ((EARLY, RUN_DAY), (DAY, DAY), (EARLY, EARLY)):
+        view = dash.execute(
+            "select entity_id, sum(n_mentions)::bigint, sum(n_articles)::bigint "
+            "from agg_entity_mentions_daily where day between $s and $e group by all",
+            {"s": start, "e": end},
+        ).fetchall()
+        top = q(dash, "entities_top", entity_type="", limit=99, start=start, end=end)
+        assert sorted(top.select("entity_id", "n_mentions", "n_articles").rows()) == sorted(view)
+        places = q(dash, "map_places", limit=99, start=start, end=end)
+        located = {"e_hama", "e_dam"}
+        expected = sorted(row for row in view if row[0] in located)
+        assert sorted(places.select("entity_id", "n_mentions", "n_articles").rows()) == expected
 
 
 def test_entity_cooccurrence_matches_the_view(dash: duckdb.DuckDBPyConnection) -> None:
