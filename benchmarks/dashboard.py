@@ -289,7 +289,9 @@ def render(
         lines += [
             "",
             "In headless Chromium, seconds until the page finished rendering (first visit on a"
-            " new version; second visit, results cached):",
+            " new version; second visit, results cached). The first page a fresh server renders"
+            " also pays for importing the chart libraries into it; timings vary with the load"
+            " on the machine:",
             "",
             "```",
             f"{'page':<14}{'first':>8}{'again':>8}",
