@@ -1,4 +1,4 @@
-"""`wirehouse` command line: run, backfill, serve, query, status, rollback, export, eval-ner.
+"""`wirehouse` command line: run, backfill, serve, query, status, rollback, export, dashboard, eval-ner.
 
 Expected failures (missing path, busy warehouse, failed audit, bad SQL) print one line
 and exit non-zero; only bugs show a traceback.
@@ -98,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("dir", type=Path, help="target folder (tables are replaced)")
     export.add_argument("--format", choices=("parquet",), default="parquet")
     export.set_defaults(handler=_cmd_export)
+
+    dashboard = commands.add_parser(
+        "dashboard", help="browse the published warehouse in a web browser (Streamlit)"
+    )
+    dashboard.add_argument("--port", type=int, default=8501, help="local port (default: 8501)")
+    dashboard.set_defaults(handler=_cmd_dashboard)
 
     evaluate = commands.add_parser("eval-ner", help="score the entity model on a CoNLL IOB file")
     evaluate.add_argument("file", type=Path)
@@ -204,6 +210,12 @@ def _cmd_rollback(args: argparse.Namespace, settings: Settings) -> int:
     version = rollback(settings, args.version)
     print(f"readers now see version {version} ({settings.published_db})")
     return EXIT_OK
+
+
+def _cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
+    from dashboards.launch import serve_dashboard
+
+    return serve_dashboard(settings, args.port)
 
 
 def _cmd_eval_ner(args: argparse.Namespace, settings: Settings) -> int:

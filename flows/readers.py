@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -24,6 +25,11 @@ def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
         raise UserError(
             f"nothing is published yet in {settings.home}; run `wirehouse run PATH` first"
         )
+    return open_sandboxed(settings.published_db)
+
+
+def open_sandboxed(path: Path) -> duckdb.DuckDBPyConnection:
+    """A published file (or one kept version of it) read-only, with no file-system access."""
     # Read-only is not enough: COPY TO, EXPORT DATABASE and read_text() reach the file system.
     # Users' SQL gets the published tables and nothing else.
     config = {
@@ -32,7 +38,7 @@ def open_published(settings: Settings) -> duckdb.DuckDBPyConnection:
         "autoload_known_extensions": False,
         "lock_configuration": True,
     }
-    return duckdb.connect(str(settings.published_db), read_only=True, config=config)
+    return duckdb.connect(str(path), read_only=True, config=config)
 
 
 def query_published(settings: Settings, sql: str) -> pl.DataFrame:

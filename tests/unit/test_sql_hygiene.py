@@ -1,4 +1,4 @@
-"""No SQL is built from strings in flows/: every statement comes from sql/ by name and
+"""No SQL is built from strings in flows/ or dashboards/: every statement comes from sql/ by name and
 values are bound as parameters."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 
 from flows.settings import REPO_ROOT
 
-SOURCES = sorted((REPO_ROOT / "flows").rglob("*.py"))
+SOURCES = sorted([*(REPO_ROOT / "flows").rglob("*.py"), *(REPO_ROOT / "dashboards").rglob("*.py")])
 SQL_METHODS = {"execute", "sql", "executemany", "query"}
 
 

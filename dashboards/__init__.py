@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: the published warehouse at a glance (`wirehouse dashboard`)."""

@@ -1,0 +1,24 @@
+-- grain: one row per entity whose name or alias contains $name (case-insensitive; '' matches
+-- all), the most mentioned $limit first
+with mentioned as (
+    select entity_id, count(*) as n_mentions
+    from mentions
+    group by entity_id
+)
+
+select
+    e.entity_id,
+    e.canonical_name,
+    e.entity_type,
+    coalesce(m.n_mentions, 0) as n_mentions
+from entities as e
+left join mentioned as m using (entity_id)
+where
+    $name = ''
+    or contains(lower(e.canonical_name), lower($name))
+    or list_has_any(
+        list_transform(coalesce(e.aliases, []), lambda a: contains(lower(a), lower($name))),
+        [true]
+    )
+order by n_mentions desc, e.canonical_name, e.entity_id
+limit $limit
