@@ -1,21 +1,26 @@
 """Find entity mentions in the staged new articles, link them, stage entities and mentions.
 
-Tagging is the expensive part. In-process it runs as one task (with spaCy worker processes
-for big batches); with a Dask cluster the texts are cut into chunks, one task each, and the
-spans are joined back in text order, so both paths stage the same rows.
+The new articles are read, tagged, linked and staged a batch at a time, so memory is bounded
+by the batch, not by the run. Tagging is the expensive part: in-process it uses a pool of
+worker processes for big runs (the pool lives for the whole run); with a Dask cluster each
+batch is cut into chunks, one task each. Spans are joined back in text order, so every path
+stages the same rows. Entities are built once at the end from every batch's name votes, so
+they do not depend on where the batches were cut.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import polars as pl
 from prefect import task, unmapped
 from prefect.cache_policies import NO_CACHE
 
-from flows.core.entities.linking import link_mentions
+from flows.core.entities.linking import NAME_VOTES, entities_from_votes, link_mentions
 from flows.core.entities.ner import SCHEMA as SPAN_SCHEMA
 from flows.core.entities.ner import extract_spans, load_pipeline
+from flows.core.entities.parallel import Tagger
 from flows.core.entities.spans import article_spans
 from flows.core.tone import sentence_tones
 from flows.settings import Settings
@@ -25,47 +30,73 @@ from flows.steps.scaleout import chunks
 from flows.steps.stage import staged_counts
 from flows.warehouse import connect, fetch_frame, run_sql_file
 
+# New articles read, tagged, linked and staged together: bounds the step's memory (texts,
+# spans and mentions of one batch) while keeping Prefect's per-task cost per batch.
+ARTICLES_PER_BATCH = 5_000
+
 
 def extract_entities(settings: Settings, load: Load, timings: dict[str, float]) -> dict[str, int]:
     """Run NER over titles and bodies of new articles only, then link and stage the results."""
     with stage("extract", timings) as notes:
         with connect(settings) as con:
-            texts = fetch_frame(con, "queries/new_article_texts.sql")
-        interleaved = pl.concat([texts.get_column("title"), texts.get_column("body")]).to_list()
-        if settings.dask_address and len(interleaved) > 1:
-            parts = chunks(interleaved)
-            tagged = tag_texts.map(unmapped(settings), parts, unmapped(1)).result()
-            offsets = [sum(len(p) for p in parts[:i]) for i in range(len(parts))]
-            raw = pl.concat(
-                t.with_columns((pl.col("text_index") + offset).cast(pl.UInt32))
-                for t, offset in zip(tagged, offsets, strict=True)
-            )
-        else:
-            processes = ner_processes(settings.ner_processes, len(interleaved))
-            raw = tag_texts(settings, interleaved, processes)
-        counts = stage_entities(settings, load, texts, article_spans(texts, raw))
+            n_articles = staged_counts(con)["n_loaded"]
+        counter = Counter("extract", 2 * n_articles, "titles and bodies")
+        processes = ner_processes(settings.ner_processes, 2 * n_articles)
+        votes: list[pl.DataFrame] = []
+        with Tagger(settings.ner_model, processes) as tagger:
+            for first in range(0, n_articles, ARTICLES_PER_BATCH):
+                with connect(settings) as con:
+                    params = {"page_start": first, "page_size": ARTICLES_PER_BATCH}
+                    texts = fetch_frame(con, "queries/new_article_texts_page.sql", params)
+                interleaved = pl.concat([texts.get_column("title"), texts.get_column("body")])
+                raw = tag_batch(settings, tagger, interleaved.to_list(), 2 * first, counter)
+                votes.append(stage_mentions(settings, load, texts, article_spans(texts, raw)))
+        counts = stage_entities(settings, pl.concat(votes) if votes else NAME_VOTES.to_frame())
         notes.append(
             f"{counts['n_mentions']} mentions of {counts['n_entities']} entities "
-            f"in {texts.height} articles"
+            f"in {n_articles} articles"
         )
     return counts
 
 
+def tag_batch(
+    settings: Settings, tagger: Tagger, texts: list[str], done_before: int, counter: Counter
+) -> pl.DataFrame:
+    """Spans of one batch's texts: mapped over a Dask cluster when configured, else the
+    run's tagger (one Prefect task either way, per batch, never per article)."""
+    if settings.dask_address and len(texts) > 1:
+        parts = chunks(texts)
+        tagged = tag_chunk.map(unmapped(settings), parts).result()
+        offsets = [sum(len(p) for p in parts[:i]) for i in range(len(parts))]
+        raw = pl.concat(
+            t.with_columns((pl.col("text_index") + offset).cast(pl.UInt32))
+            for t, offset in zip(tagged, offsets, strict=True)
+        )
+        counter(done_before + len(texts))
+        return raw
+    return tag_texts(tagger, texts, lambda done: counter(done_before + done))
+
+
 @task(name="tag-entities", cache_policy=NO_CACHE)
-def tag_texts(settings: Settings, texts: list[str], processes: int) -> pl.DataFrame:
-    """Entity spans of each text (ner.SCHEMA); the model loads once per process."""
+def tag_texts(tagger: Tagger, texts: list[str], progress: Callable[[int], None]) -> pl.DataFrame:
+    """Entity spans of each text (ner.SCHEMA), on the run's worker pool when it has one."""
+    return tagger(texts, progress)
+
+
+@task(name="tag-entities-chunk", cache_policy=NO_CACHE)
+def tag_chunk(settings: Settings, texts: list[str]) -> pl.DataFrame:
+    """One chunk on a Dask worker; the model loads once per worker process."""
     if not texts:
         return pl.DataFrame(schema=SPAN_SCHEMA)
-    nlp = load_pipeline(settings.ner_model)
-    counter = Counter("extract", len(texts), "titles and bodies")
-    return extract_spans(nlp, texts, n_process=processes, progress=counter)
+    return extract_spans(load_pipeline(settings.ner_model), texts)
 
 
-@task(name="stage-entities", cache_policy=NO_CACHE)
-def stage_entities(
+@task(name="stage-mentions", cache_policy=NO_CACHE)
+def stage_mentions(
     settings: Settings, load: Load, texts: pl.DataFrame, spans: pl.DataFrame
-) -> dict[str, int]:
-    """Link spans to canonical entities and stage mentions (with sentence tone) and entities."""
+) -> pl.DataFrame:
+    """Link one batch's spans and stage its mentions (with sentence tone); returns the
+    batch's name votes, from which the entities are built at the end."""
     linked = link_mentions(spans, texts)
     mentions = linked.mentions.join(
         sentence_tones(spans, texts),
@@ -74,8 +105,15 @@ def stage_entities(
     )
     with connect(settings) as con:
         con.register("linked_mentions", mentions.to_arrow())
-        con.register("linked_entities", linked.entities.to_arrow())
         run_sql_file(con, "stage/mentions.sql", {"load_id": load.load_id})
+    return linked.votes
+
+
+@task(name="stage-entities", cache_policy=NO_CACHE)
+def stage_entities(settings: Settings, votes: pl.DataFrame) -> dict[str, int]:
+    """Build the run's entities from every batch's name votes and stage them."""
+    with connect(settings) as con:
+        con.register("linked_entities", entities_from_votes(votes).to_arrow())
         run_sql_file(con, "stage/entities.sql")
         counts = staged_counts(con)
     return {k: counts[k] for k in ("n_mentions", "n_entities", "n_new_entities")}

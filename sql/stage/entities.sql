@@ -1,8 +1,10 @@
--- grain: one row per entity mentioned by this run's new articles
+-- grain: one row per entity mentioned by this run's new articles. Reads the registered
+-- relation linked_entities (one row per entity, from every batch's name votes); first and
+-- last seen come from the mentions staged by all batches.
 insert into staging.entities by name
 with spans as (
     select m.entity_id, coalesce(a.published_at, a.interval_start) as seen_at
-    from linked_mentions as m
+    from staging.mentions as m
     inner join staging.articles as a using (article_id)
 ),
 

@@ -14,6 +14,7 @@ from flows.core.entities.linking import (
     MENTION_SCHEMA,
     SPAN_SCHEMA,
     LinkResult,
+    entities_from_votes,
     is_acronym_of,
     link_mentions,
 )
@@ -487,3 +488,33 @@ def test_title_and_body_offsets_are_independent() -> None:
     assert result.mentions.select("in_title", "start_char").rows() == [(True, 0), (False, 0)]
     assert result.entities.height == 1
     assert_valid(result, article)
+
+
+def test_entities_from_votes_of_several_batches_equal_one_batch() -> None:
+    """The run links its new articles a batch at a time; the entities it stages are built from
+    the summed name votes and must not depend on where the batches were cut."""
+    articles = [
+        Article(
+            "a",
+            "Acme Corp hired Lucas Dupont. Dupont moved to Hama.",
+            [("Acme Corp", "ORG"), ("Lucas Dupont", "PER"), ("Dupont", "PER"), ("Hama", "LOC")],
+        ),
+        Article(
+            "b", "ACME CORP said ACME CORP grew.", [("ACME CORP", "ORG"), ("ACME CORP", "ORG")]
+        ),
+        Article("c", "Acme Corp left Türkiye.", [("Acme Corp", "ORG"), ("Türkiye", "LOC")]),
+        Article("d", "Turkey and Acme Corp.", [("Turkey", "LOC"), ("Acme Corp", "ORG")]),
+    ]
+    whole = link(*articles)
+    for cut in (1, 2, 3):
+        parts = [link(*articles[:cut]), link(*articles[cut:])]
+        votes = pl.concat([p.votes for p in parts])
+        assert entities_from_votes(votes).equals(whole.entities), cut
+        assert (
+            pl.concat([p.mentions for p in parts])
+            .sort("article_id")
+            .equals(whole.mentions.sort("article_id"))
+        )
+    acme = whole.entities.filter(pl.col("entity_type") == "ORG").row(0, named=True)
+    # two batches each see one spelling; only the summed votes can pick "Acme Corp" (3 vs 2)
+    assert acme["canonical_name"] == "Acme Corp" and "ACME CORP" in acme["aliases"]

@@ -33,6 +33,22 @@ SPAN_SCHEMA = subset(ARTICLE_SPANS, ("sentence_start", "sentence_end"))
 TEXT_SCHEMA = ARTICLE_TEXTS
 MENTION_SCHEMA = subset(MENTIONS, ("mention_id", "tone"))
 ENTITY_SCHEMA = ENTITIES
+# How often each base name names an entity, with the entity's resolution: what entities are
+# built from, and what a batch-by-batch run accumulates between batches.
+NAME_VOTES = pl.Schema(
+    {
+        "entity_id": pl.String,
+        "base": pl.String,
+        "direct": pl.UInt32,
+        "total": pl.UInt32,
+        "entity_type": pl.String,
+        "fixed_name": pl.String,
+        "country_code": pl.String,
+        "geonames_id": pl.Int64,
+        "latitude": pl.Float64,
+        "longitude": pl.Float64,
+    }
+)
 
 # A MISC span exactly naming a city this large is taken to be that city (see _entity_type).
 MISC_CITY_MIN_POPULATION = 100_000
@@ -48,6 +64,7 @@ _RESOLUTION = (
     "longitude",
 )
 _GEO = ("geonames_id", "latitude", "longitude")
+_ENTITY_ATTRIBUTES = ("entity_type", "fixed_name", "country_code", *_GEO)
 _TEXT_KEYS = ["article_id", "in_title"]
 
 # A short form as written in running text: "HTS", "U.N.", "IRGC", "DoD".
@@ -75,10 +92,12 @@ _SENTENCE_BREAK = r"[.!?]+[\"'”’)\]]*[ \t]+[\"“‘(\[]?[\p{Lu}\p{N}]|\n\s*
 
 @dataclass(frozen=True)
 class LinkResult:
-    """Mentions (one per linked span) and the entities they point to."""
+    """Mentions (one per linked span), the entities they point to, and the name votes the
+    entities were built from (``NAME_VOTES``; see ``entities_from_votes``)."""
 
     mentions: pl.DataFrame
     entities: pl.DataFrame
+    votes: pl.DataFrame
 
 
 def link_mentions(spans: pl.DataFrame, texts: pl.DataFrame) -> LinkResult:
@@ -86,7 +105,8 @@ def link_mentions(spans: pl.DataFrame, texts: pl.DataFrame) -> LinkResult:
     texts = _prepare_texts(texts)
     work = _prepare_spans(spans, texts)
     if work.is_empty():
-        return LinkResult(MENTION_SCHEMA.to_frame(), ENTITY_SCHEMA.to_frame())
+        empty = (MENTION_SCHEMA, ENTITY_SCHEMA, NAME_VOTES)
+        return LinkResult(*(schema.to_frame() for schema in empty))
     work = _resolve(work)
     definitions = _acronym_definitions(work, texts)
     work = _apply_acronyms(work, definitions)
@@ -94,7 +114,8 @@ def link_mentions(spans: pl.DataFrame, texts: pl.DataFrame) -> LinkResult:
     work = pl.concat([work, _acronym_mentions(work, definitions, texts)], how="diagonal")
     work = _link_short_person_names(work)
     work = _with_entity_ids(work)
-    return LinkResult(_mentions(work), _entities(work))
+    votes = _name_votes(work)
+    return LinkResult(_mentions(work), entities_from_votes(votes), votes)
 
 
 def _prepare_texts(texts: pl.DataFrame) -> pl.DataFrame:
@@ -553,30 +574,57 @@ def _mentions(work: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _voted_names(work: pl.DataFrame) -> pl.DataFrame:
+def _name_votes(work: pl.DataFrame) -> pl.DataFrame:
+    """Per (entity, base name): spans naming the entity directly, all spans, its resolution.
+
+    Votes of several batches add up (``entities_from_votes``), so a run that links its
+    articles batch by batch builds the same entities as one that links them all at once.
+    """
+    return (
+        work.sort("entity_id", "base", "article_id", "in_title", "start_char")
+        .group_by("entity_id", "base", maintain_order=True)
+        .agg(
+            pl.col("names_entity").sum().alias("direct"),
+            pl.len().alias("total"),
+            *[pl.col(c).drop_nulls().first() for c in _ENTITY_ATTRIBUTES],
+        )
+        .cast(dict(NAME_VOTES))
+        .select(NAME_VOTES.names())
+    )
+
+
+def _voted_names(votes: pl.DataFrame) -> pl.DataFrame:
     """Most frequent base name among the spans that name each entity directly.
 
     Linked short forms ("HTS", "Dupont") only vote when nothing else names the entity.
     Ties go to the alphabetically first name so the choice is deterministic.
     """
     return (
-        work.group_by("entity_id", "base")
-        .agg(direct=pl.col("names_entity").sum(), total=pl.len())
-        .sort(["entity_id", "direct", "total", "base"], descending=[False, True, True, False])
+        votes.sort(["entity_id", "direct", "total", "base"], descending=[False, True, True, False])
         .unique("entity_id", keep="first", maintain_order=True)
         .select("entity_id", voted="base")
     )
 
 
-def _entities(work: pl.DataFrame) -> pl.DataFrame:
-    """One row per entity: canonical name, aliases seen in the batch, place attributes."""
-    attributes = ["entity_type", "fixed_name", "country_code", *_GEO]
-    grouped = work.group_by("entity_id").agg(
-        pl.col("base").unique().alias("aliases"),
-        *[pl.col(c).drop_nulls().first() for c in attributes],
+def entities_from_votes(votes: pl.DataFrame) -> pl.DataFrame:
+    """One row per entity (``ENTITIES``) from name votes of one or more batches: the voted
+    canonical name (a gazetteer's fixed name wins), every base name as an alias, and the
+    place attributes."""
+    summed = (
+        votes.sort("entity_id", "base")
+        .group_by("entity_id", "base", maintain_order=True)
+        .agg(
+            pl.col("direct").sum(),
+            pl.col("total").sum(),
+            *[pl.col(c).drop_nulls().first() for c in _ENTITY_ATTRIBUTES],
+        )
+    )
+    grouped = summed.group_by("entity_id", maintain_order=True).agg(
+        pl.col("base").alias("aliases"),
+        *[pl.col(c).drop_nulls().first() for c in _ENTITY_ATTRIBUTES],
     )
     return (
-        grouped.join(_voted_names(work), on="entity_id")
+        grouped.join(_voted_names(summed), on="entity_id")
         .with_columns(canonical_name=pl.coalesce("fixed_name", "voted"))
         .with_columns(
             aliases=pl.concat_list("aliases", pl.col("canonical_name")).list.unique().list.sort()
