@@ -1,4 +1,5 @@
-"""The measurements behind `python -m benchmarks`."""
+"""The measurements behind `python -m benchmarks`: the CLI run, reruns, Prefect's floor and
+the entity model alone."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import duckdb
 
 REPO = Path(__file__).resolve().parent.parent
 BBC = REPO.parent / "shared" / "data" / "corpora" / "bbc-news" / "bbc-news-shared.tar.gz"
+STAGES = ("discover", "parse", "normalize", "stage", "extract", "audit", "publish")
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Row:
     name: str
     unit: str
     value: float
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,11 @@ class PipelineRun:
     timings: dict[str, float]
     wall: float
     peak_rss_mib: float
+
+
+def progress(message: str) -> None:
+    """One line per phase on stderr: a run at 100k articles takes hours."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def machine_line() -> str:
@@ -59,16 +67,8 @@ def real_news_texts(limit: int) -> tuple[list[str], str]:
     return texts, f"{len(texts)} BBC articles"
 
 
-def synthetic_texts(limit: int) -> list[str]:
-    import random
-
-    from benchmarks.corpus import synthetic_article
-
-    rng = random.Random(1)
-    return [str(synthetic_article(rng, i, 400)["body"]) for i in range(limit)]
-
-
 def ner_speed(texts: list[str], processes: int) -> float:
+    """Words per second of the shipped model with a fixed process count (model load excluded)."""
     from flows.core.entities.ner import extract_spans, load_pipeline
 
     nlp = load_pipeline()
@@ -78,6 +78,45 @@ def ner_speed(texts: list[str], processes: int) -> float:
     return words / (time.perf_counter() - started)
 
 
+def extraction_processes(n_texts: int) -> int:
+    """The process count the entity step picks for this many texts (settings, then auto)."""
+    from flows.settings import Settings
+    from flows.steps.extract import ner_processes
+
+    return ner_processes(Settings.from_env().ner_processes, n_texts)
+
+
+def extraction_alone_seconds(texts: list[str]) -> float:
+    """The shipped model over `texts` exactly as the entity step tags them (same call, same
+    process count), without linking, staging or model loading. This is the one place to
+    change when the step tags differently (e.g. a parallel variant)."""
+    from flows.core.entities.ner import extract_spans, load_pipeline
+    from flows.steps.progress import Counter
+
+    nlp = load_pipeline()
+    processes = extraction_processes(len(texts))
+    counter = Counter("extraction alone", len(texts), "titles and bodies", every=30.0)
+    started = time.perf_counter()
+    extract_spans(nlp, texts, n_process=processes, progress=counter)
+    return time.perf_counter() - started
+
+
+def stored_texts(home: Path, limit: int = 0) -> tuple[list[str], int]:
+    """Titles, then bodies, of the articles a run stored: the entity step's own input, in its
+    order. Returns (texts, articles); `limit` > 0 keeps the first `limit` articles only."""
+    sql = "select title, body from articles order by article_id"
+    with duckdb.connect(str(home / "news.duckdb"), read_only=True) as con:
+        rows = con.execute(sql + (f" limit {int(limit)}" if limit > 0 else "")).fetchall()
+    return [title for title, _ in rows] + [body for _, body in rows], len(rows)
+
+
+def stored_count(home: Path) -> int:
+    """Articles the run stored (input records minus duplicates and rejects)."""
+    with duckdb.connect(str(home / "news.duckdb"), read_only=True) as con:
+        (count,) = con.execute("select count(*) from articles").fetchone()
+    return int(count)
+
+
 def pipeline_run(
     corpus: Path,
     home: Path,
@@ -85,7 +124,8 @@ def pipeline_run(
     env: dict[str, str] | None = None,
     extra_args: list[str] | None = None,
 ) -> PipelineRun:
-    """The CLI as a user runs it, under /usr/bin/time for the peak RSS."""
+    """The CLI as a user runs it, under /usr/bin/time for the peak RSS; its per-stage lines
+    are passed on to our stderr, so a run of hours shows where it is."""
     env = dict(os.environ, WIREHOUSE_HOME=str(home), **(env or {}))
     command = [
         "/usr/bin/time",
@@ -101,16 +141,30 @@ def pipeline_run(
         str(corpus),
     ]
     started = time.perf_counter()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=REPO)
+    lines = _run_echoing_stages(command, env)
     wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise RuntimeError(f"benchmark run failed: {done.stderr[-2000:]}")
-    peak_kib = float(done.stderr.strip().splitlines()[-1])
+    peak_kib = float(lines[-1])
     if not expect_published:
         return PipelineRun({}, wall, peak_kib / 1024)
     with duckdb.connect(str(home / "news.duckdb"), read_only=True) as con:
         (timings,) = con.execute("select timings from loads where status = 'published'").fetchone()
     return PipelineRun(json.loads(timings), wall, peak_kib / 1024)
+
+
+def _run_echoing_stages(command: list[str], env: dict[str, str]) -> list[str]:
+    """Run to the end; return its stderr lines (the last one is /usr/bin/time's)."""
+    with subprocess.Popen(
+        command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    ) as child:
+        assert child.stderr is not None
+        lines = []
+        for line in child.stderr:
+            if line.startswith("  "):  # "  extract ... 2,048 of 20,000 titles and bodies"
+                print("  " + line, end="", file=sys.stderr, flush=True)
+            lines.append(line.rstrip("\n"))
+    if child.returncode != 0:
+        raise RuntimeError("benchmark run failed: " + "\n".join(lines[-40:]))
+    return [line for line in lines if line.strip()]
 
 
 EMPTY_FLOW = """
@@ -137,51 +191,3 @@ def empty_flow_seconds() -> float:
 def rerun_seconds(corpus: Path, home: Path) -> float:
     """The same CLI run again on an already loaded corpus: the cost of the incremental check."""
     return pipeline_run(corpus, home, expect_published=False).wall
-
-
-def row_at_a_time_baseline(corpus: Path, db_path: Path) -> float:
-    """The same parse + normalize + stage work done the naive way: pandas row-wise
-    parsing and cleaning, then one INSERT per article. Returns seconds."""
-    import hashlib
-    import re
-    import unicodedata
-
-    import pandas as pd
-
-    started = time.perf_counter()
-    lines = [
-        line for path in sorted(corpus.glob("*.jsonl")) for line in path.read_text().splitlines()
-    ]
-    frame = pd.DataFrame({"line": lines})
-    records = frame["line"].apply(json.loads).apply(pd.Series)
-
-    def clean(row: pd.Series) -> pd.Series:
-        body = unicodedata.normalize("NFC", row["body"])
-        body = re.sub(r"[^\S\n]+", " ", body)
-        row["body"] = re.sub(r" ?\n\s*", "\n\n", body).strip()
-        row["title"] = re.sub(r"\s+", " ", unicodedata.normalize("NFC", row["title"])).strip()
-        row["article_id"] = hashlib.sha256(("url:" + row["url"]).encode()).hexdigest()[:32]
-        row["content_hash"] = hashlib.sha256(
-            (row["title"] + "\n" + row["body"]).encode()
-        ).hexdigest()
-        row["word_count"] = len(row["body"].split())
-        return row
-
-    records = records.apply(clean, axis=1)
-    con = duckdb.connect(str(db_path))
-    con.execute(
-        "create table articles (article_id varchar, title varchar, body varchar, url varchar, "
-        "content_hash varchar, word_count integer)"
-    )
-    for row in records.itertuples():
-        exists = con.execute(
-            "select 1 from articles where article_id = ? or content_hash = ?",
-            [row.article_id, row.content_hash],
-        ).fetchone()
-        if not exists:
-            con.execute(
-                "insert into articles values (?, ?, ?, ?, ?, ?)",
-                [row.article_id, row.title, row.body, row.url, row.content_hash, row.word_count],
-            )
-    con.close()
-    return time.perf_counter() - started

@@ -12,9 +12,30 @@ from flows.settings import REPO_ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
+UNITS = {"words/s", "articles/s", "MB", "MiB", "%", "s", "x", "ms"}
+
+
+def parse_table(stdout: str) -> dict[str, tuple[float, str, str]]:
+    """{measure: (value, unit, note)} from the fixed-width table, checking its shape."""
+    lines = stdout.rstrip("\n").splitlines()
+    header = lines[0]
+    assert header.split() == ["measure", "value", "unit", "note"]
+    assert set(lines[1]) == {"-"}
+    value_end = header.index("value") + len("value")
+    unit_start = header.index("unit")
+    note_start = header.index("note")
+    rows = {}
+    for line in lines[2:]:
+        name = line[: value_end - 12].rstrip()
+        value = float(line[value_end - 12 : value_end].replace(",", ""))
+        unit = line[unit_start:note_start].strip()
+        assert name and unit in UNITS, line
+        assert name not in rows, f"measure printed twice: {name}"
+        rows[name] = (value, unit, line[note_start:].strip())
+    return rows
+
 
 def test_benchmark_prints_a_table(cli_base_env: dict[str, str]) -> None:
-    env = dict(cli_base_env)
     done = subprocess.run(
         [
             sys.executable,
@@ -24,29 +45,47 @@ def test_benchmark_prints_a_table(cli_base_env: dict[str, str]) -> None:
             "30",
             "--repeat",
             "1",
+            "--baseline-size",
+            "30",
             "--ner-texts",
             "10",
             "--no-write",
         ],
         cwd=REPO_ROOT,
-        env=env,
+        env=dict(cli_base_env),
         capture_output=True,
         text=True,
         timeout=900,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    lines = done.stdout.strip().splitlines()
-    assert lines[0].split()[:2] == ["measure", "value"]
-    rows = [line for line in lines[2:] if line.strip()]
-    names = " ".join(rows)
-    for expected in (
-        "NER alone, 1 process",
-        "N=30: parse",
-        "N=30: extract",
-        "speed-up over the baseline",
-        "peak RSS",
+    rows = parse_table(done.stdout)
+    for stage in ("discover", "parse", "normalize", "stage", "extract", "audit", "publish"):
+        value, unit, note = rows[f"N=30: {stage}"]
+        assert unit == "articles/s" and "MB/s" in note
+    for expected, unit in (
+        ("NER alone, 1 process(es)", "words/s"),
+        ("N=30: corpus", "MB"),
+        ("N=30: exact duplicates in the corpus", "%"),
+        ("N=30: syndicated near-copies in the corpus", "%"),
+        ("N=30: end to end wall", "s"),
+        ("N=30: peak RSS", "MiB"),
+        ("N=30: extraction alone (same articles)", "articles/s"),
+        ("N=30: end to end / extraction alone", "x"),
+        ("N=30: everything but the model", "%"),
+        ("N=30: naive baseline", "articles/s"),
+        ("N=30: speed-up over naive, parse+normalize+stage", "x"),
+        ("N=30: speed-up over naive, wall minus extract", "x"),
+        ("N=30: rerun / empty flow", "x"),
+        ("N=30: view agg_top_entities", "ms"),
+        ("N=30: panel entities_top", "ms"),
+        ("N=30: slowest dashboard/README query", "ms"),
+        ("N=30: slowest whole-view read", "ms"),
     ):
-        assert expected in names
-    for row in rows:
-        value = row.rsplit(None, 2)[-2].replace(",", "")
-        assert float(value) >= 0
+        assert rows[expected][1] == unit, expected
+    for name, (value, _, _) in rows.items():
+        if not name.endswith("everything but the model"):  # can be negative in principle
+            assert value >= 0, name
+    # the naive baseline and the run agree on the job: every record loaded or skipped
+    assert "loaded" in rows["N=30: naive baseline"][2]
+    assert "no NER" in rows["N=30: naive baseline"][2]
+    assert "N=30: writing corpus" in done.stderr and "run 1/1" in done.stderr
