@@ -1,0 +1,22 @@
+-- grain: one row per published table whose row count differs between the snapshot and the
+-- live file (an incrementally written snapshot must have none)
+with counts as (
+    select 'articles' as table_name, (select count(*) from snap.main.articles) as snap_rows,
+        (select count(*) from news.main.articles) as live_rows
+    union all
+    select 'entities', (select count(*) from snap.main.entities),
+        (select count(*) from news.main.entities)
+    union all
+    select 'mentions', (select count(*) from snap.main.mentions),
+        (select count(*) from news.main.mentions)
+    union all
+    select 'rejects', (select count(*) from snap.main.rejects),
+        (select count(*) from news.main.rejects)
+    union all
+    select 'duplicates', (select count(*) from snap.main.duplicates),
+        (select count(*) from news.main.duplicates)
+)
+
+select table_name, snap_rows, live_rows
+from counts
+where snap_rows <> live_rows

@@ -1,0 +1,121 @@
+"""sql/snapshot: a version written incrementally (previous version + the run's staged rows
+through the publish files) equals one copied whole from the live file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.fingerprint import fingerprint, fingerprint_file
+from flows.settings import Settings
+from flows.snapshots import version_path, write_snapshot
+from flows.steps.publish import PUBLISH_ORDER, SNAPSHOT_DELTA
+from flows.warehouse import migrate, run_sql_file
+from tests.sql.conftest import insert_rows
+
+
+def publish_staged(con: duckdb.DuckDBPyConnection) -> None:
+    for name in PUBLISH_ORDER:
+        run_sql_file(con, f"publish/{name}.sql")
+
+
+def reset(con: duckdb.DuckDBPyConnection) -> None:
+    run_sql_file(con, "stage/reset.sql")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path / "home")
+
+
+def test_incremental_version_equals_a_full_copy(settings: Settings) -> None:
+    settings.home.mkdir(parents=True)
+    with duckdb.connect(str(settings.db_path)) as con:
+        migrate(con)
+        insert_rows(
+            con,
+            "staging.articles",
+            {"article_id": "a1", "story_id": "a1"},
+            {"article_id": "a2", "story_id": "a2"},
+        )
+        insert_rows(con, "staging.entities", {"entity_id": "e1", "aliases": ["Hama"]})
+        insert_rows(
+            con,
+            "staging.mentions",
+            {
+                "mention_id": "m1",
+                "article_id": "a1",
+                "entity_id": "e1",
+                "surface": "Hama",
+                "start_char": 0,
+                "end_char": 4,
+            },
+        )
+        publish_staged(con)
+        assert write_snapshot(con, settings, 1, SNAPSHOT_DELTA) is False  # no previous version
+
+        # second run: a new article that renames story a2 -> a3, a duplicate, a reject, an
+        # entity seen again under another name, and its mention
+        reset(con)
+        insert_rows(con, "staging.articles", {"article_id": "a3", "story_id": "a3"})
+        insert_rows(con, "staging.story_moves", {"old_story_id": "a2", "new_story_id": "a3"})
+        insert_rows(
+            con,
+            "staging.duplicates",
+            {
+                "input_uri": "mem://d.txt",
+                "input_record": 1,
+                "article_id": "a1",
+                "duplicate_of": "a1",
+            },
+        )
+        insert_rows(
+            con,
+            "staging.rejects",
+            {"input_uri": "mem://r.txt", "input_record": None, "reason_code": "EMPTY_BODY"},
+        )
+        insert_rows(con, "staging.entities", {"entity_id": "e1", "aliases": ["Hamah"]})
+        insert_rows(
+            con,
+            "staging.mentions",
+            {
+                "mention_id": "m2",
+                "article_id": "a3",
+                "entity_id": "e1",
+                "surface": "Hamah",
+                "start_char": 0,
+                "end_char": 5,
+            },
+        )
+        publish_staged(con)
+        assert write_snapshot(con, settings, 2, SNAPSHOT_DELTA) is True
+        live = fingerprint(con)
+        assert write_snapshot(con, settings, 3) is False  # no delta: copied whole
+
+    incremental = fingerprint_file(version_path(settings, 2))
+    assert incremental == live == fingerprint_file(version_path(settings, 3))
+    with duckdb.connect(str(version_path(settings, 2)), read_only=True) as snap:
+        stories = snap.execute("select article_id, story_id from articles order by 1").fetchall()
+        aliases = snap.execute("select aliases from entities").fetchall()
+        schemas = snap.execute("select distinct schema_name from duckdb_tables()").fetchall()
+    assert stories == [("a1", "a1"), ("a2", "a3"), ("a3", "a3")]
+    assert aliases == [(["Hama", "Hamah"],)]
+    assert schemas == [("main",)]  # the run's staged rows are not left in the snapshot
+
+
+def test_a_previous_version_of_another_schema_is_not_patched(settings: Settings) -> None:
+    settings.home.mkdir(parents=True)
+    with duckdb.connect(str(settings.db_path)) as con:
+        migrate(con)
+        insert_rows(con, "staging.articles", {"article_id": "a1"})
+        publish_staged(con)
+        write_snapshot(con, settings, 1)
+        con.execute("insert into schema_version values (999, 'newer', now())")
+        reset(con)
+        insert_rows(con, "staging.articles", {"article_id": "a2"})
+        publish_staged(con)
+        assert write_snapshot(con, settings, 2, SNAPSHOT_DELTA) is False
+        live = fingerprint(con)
+    assert fingerprint_file(version_path(settings, 2)) == live
