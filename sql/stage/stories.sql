@@ -3,8 +3,9 @@
 -- (article_id, band, band_hash, component) from flows/core/stories.py::story_bands, where
 -- component labels the batch's connected components of "shares a band".
 --
--- A component of staged articles joins every published story it shares a band with, and the
--- merged story is named after its EARLIEST member, staged or published (earliest =
+-- A component of staged articles joins every published story it shares a band with, and
+-- every other component of the batch that joins one of those stories; the merged story is
+-- named after its EARLIEST member, staged or published (earliest =
 -- min(coalesce(published_at, interval_start), article_id)). When an earlier copy arrives
 -- after later ones, the published story is renamed after it (staging.story_moves, applied at
 -- publish), so the stories do not depend on the order the days were loaded in.
@@ -16,7 +17,7 @@ from new_bands as b
 semi join staging.articles as s on s.article_id = b.article_id;
 
 create or replace temp table component_stories as
-with staged as (
+with recursive staged as (
     select article_id, coalesce(published_at, interval_start) as seen_at
     from staging.articles
 ),
@@ -35,40 +36,71 @@ published_bands as (
     anti join staged as s on s.article_id = a.article_id
 ),
 
-matched as (
+component_matches as (
     select distinct b.component, p.story_id
     from batch_bands as b
     inner join published_bands as p on p.band = b.band and p.band_hash = b.band_hash
 ),
 
+-- components that share bands with one published story (each through its own band) are one
+-- story too: every component reachable through component -> story -> component links
+linked (component, other) as (
+    select distinct component, component from batch_bands
+    union
+    select l.component, m2.component
+    from linked as l
+    inner join component_matches as m1 on m1.component = l.other
+    inner join component_matches as m2 on m2.story_id = m1.story_id
+),
+
+groups as (
+    select component, min(other) as grp
+    from linked
+    group by component
+),
+
+matched as (
+    select distinct g.grp, m.story_id
+    from component_matches as m
+    inner join groups as g using (component)
+),
+
 members as (
-    select distinct b.component, s.article_id, s.seen_at
+    select distinct g.grp, s.article_id, s.seen_at
     from batch_bands as b
+    inner join groups as g using (component)
     inner join staged as s on s.article_id = b.article_id
 ),
 
 candidates as (
-    select component, article_id, seen_at from members
+    select grp, article_id, seen_at from members
     union all
-    select m.component, a.article_id, coalesce(a.published_at, a.interval_start) as seen_at
+    select m.grp, a.article_id, coalesce(a.published_at, a.interval_start) as seen_at
     from matched as m
     inner join main.articles as a on a.story_id = m.story_id
     anti join staged as s on s.article_id = a.article_id
 ),
 
 final as (
-    select component, first(article_id order by seen_at, article_id) as story_id
+    select grp, first(article_id order by seen_at, article_id) as story_id
     from candidates
-    group by component
+    group by grp
+),
+
+group_stories as (
+    select
+        f.grp,
+        f.story_id,
+        coalesce(list(m.story_id order by m.story_id) filter (m.story_id is not null), [])
+            as merged
+    from final as f
+    left join matched as m using (grp)
+    group by f.grp, f.story_id
 )
 
-select
-    f.component,
-    f.story_id,
-    coalesce(list(m.story_id order by m.story_id) filter (m.story_id is not null), []) as merged
-from final as f
-left join matched as m using (component)
-group by f.component, f.story_id;
+select g.component, s.story_id, s.merged
+from groups as g
+inner join group_stories as s using (grp);
 
 update staging.articles as s
 set story_id = f.story_id, is_canonical = (f.story_id = s.article_id)

@@ -213,6 +213,20 @@ def test_a_chain_link_loaded_late_joins_the_two_stories(
     assert {a: s for a, (s, _) in stories(con).items()} == {"a": "a", "c": "a", "b": "a"}
 
 
+@pytest.mark.parametrize("published_first", [True, False])
+def test_batch_components_linked_by_a_published_story_become_one_story(
+    con: duckdb.DuckDBPyConnection, insert: Insert, published_first: bool
+) -> None:
+    # a~c (p), b~c (q), a and b unlike: a batch holding a and b (two components) joins the
+    # published c through both, so it is one story, named after a, the earliest
+    articles = {"a": day(1), "b": day(3), "c": day(5)}
+    bands = {"a": "p", "b": "q", "c": "pq"}
+    batches = [("c",), ("a", "b")] if published_first else [("a", "b"), ("c",)]
+    for batch in batches:
+        load(con, insert, {a: articles[a] for a in batch}, bands)
+    assert stories(con) == {"a": ("a", True), "b": ("a", False), "c": ("a", False)}
+
+
 def test_restaged_article_is_not_its_own_candidate(
     con: duckdb.DuckDBPyConnection, insert: Insert
 ) -> None:
