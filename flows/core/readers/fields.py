@@ -104,7 +104,7 @@ _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 # "and" / "AND" between names; "Loud And Quiet" (title case) is one name.
 _SEPARATORS = r"\s+(?:and|AND)\s+|\s*&\s*|[,;|]"
 _SUFFIX = r",(\s*(?:Jr|Sr|II|III|IV|M\.?D|Ph\.?\s?D|D\.?O|R\.?N|MPH|Esq)\.?)(\s*[,;|&\]'\"’”]|\s+(?:and|AND)\s|\s*$)"
-_EDGE = rf"^[\s{_QUOTES}()<>]+|[\s{_QUOTES}()<>]+$"
+_EDGE = rf"^[\s{_QUOTES}()<>\[\]]+|[\s{_QUOTES}()<>\[\]]+$"
 
 
 def split_authors(expr: pl.Expr) -> pl.Expr:
