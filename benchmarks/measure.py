@@ -37,6 +37,7 @@ class PipelineRun:
     timings: dict[str, float]
     wall: float
     peak_rss_mib: float
+    peak_tree_mib: float = 0.0  # all processes of the run at once (benchmarks/memory.py)
 
 
 def progress(message: str) -> None:
@@ -152,21 +153,27 @@ def pipeline_run(
         str(corpus),
     ]
     started = time.perf_counter()
-    lines = _run_echoing_stages(command, env)
+    lines, tree_mib = _run_echoing_stages(command, env)
     wall = time.perf_counter() - started
     peak_kib = float(lines[-1])
     if not expect_published:
-        return PipelineRun({}, wall, peak_kib / 1024)
+        return PipelineRun({}, wall, peak_kib / 1024, tree_mib)
     with duckdb.connect(str(home / "news.duckdb"), read_only=True) as con:
         (timings,) = con.execute("select timings from loads where status = 'published'").fetchone()
-    return PipelineRun(json.loads(timings), wall, peak_kib / 1024)
+    return PipelineRun(json.loads(timings), wall, peak_kib / 1024, tree_mib)
 
 
-def _run_echoing_stages(command: list[str], env: dict[str, str]) -> list[str]:
-    """Run to the end; return its stderr lines (the last one is /usr/bin/time's)."""
-    with subprocess.Popen(
-        command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    ) as child:
+def _run_echoing_stages(command: list[str], env: dict[str, str]) -> tuple[list[str], float]:
+    """Run to the end; return its stderr lines (the last one is /usr/bin/time's) and the
+    peak memory of its whole process tree in MiB."""
+    from benchmarks.memory import TreePeak
+
+    with (
+        subprocess.Popen(
+            command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        ) as child,
+        TreePeak(child.pid) as memory,
+    ):
         assert child.stderr is not None
         lines = []
         for line in child.stderr:
@@ -175,7 +182,7 @@ def _run_echoing_stages(command: list[str], env: dict[str, str]) -> list[str]:
             lines.append(line.rstrip("\n"))
     if child.returncode != 0:
         raise RuntimeError("benchmark run failed: " + "\n".join(lines[-40:]))
-    return [line for line in lines if line.strip()]
+    return [line for line in lines if line.strip()], memory.peak_mib
 
 
 EMPTY_FLOW = """

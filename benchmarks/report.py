@@ -22,7 +22,9 @@ READING = """\
 - Stage rows come from the `timings` the run records in `loads` (seconds per stage): input
   records per second, and input MB per second with the stage's seconds in the note.
   `end to end` is the whole `wirehouse run` process, Prefect start-up included; `peak RSS`
-  is its maximum resident memory.
+  is the largest single process's maximum resident memory, `peak RSS, all processes` the
+  peak of the sum over the run, its tagging worker processes and Prefect's temporary
+  server (sampled from /proc every 0.5 s).
 - `extraction alone` runs the shipped model on the same titles and bodies the run stored, the
   same way the entity step calls it, without linking, staging or loading the model; the
   ratio row divides end-to-end speed by it (both in stored articles per second), so

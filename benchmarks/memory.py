@@ -1,0 +1,70 @@
+"""Peak resident memory of a whole process tree, sampled from /proc.
+
+/usr/bin/time reports the largest single process only; a run that tags entities on worker
+processes holds the model once per worker, and Prefect's temporary server is a process of its
+own, so the memory a machine must have is the tree's sum at its peak.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _parents() -> dict[int, int]:
+    """pid -> parent pid of every process we can read."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        found[int(stat.parent.name)] = int(fields[1])
+    return found
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants right now."""
+    parents = _parents()
+    members, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in members:
+                members.add(child)
+                frontier.append(child)
+    total = 0
+    for pid in members:
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+        except OSError:
+            continue
+    return total
+
+
+class TreePeak:
+    """Samples a process tree's total RSS every ``every`` seconds until stopped."""
+
+    def __init__(self, root: int, every: float = 0.5) -> None:
+        self.root, self.every, self.peak = root, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every):
+            self.peak = max(self.peak, tree_rss_bytes(self.root))
+
+    @property
+    def peak_mib(self) -> float:
+        return self.peak / 2**20
