@@ -28,6 +28,7 @@ from benchmarks.measure import (
     empty_flow_seconds,
     extraction_alone_seconds,
     extraction_processes,
+    full_snapshot_seconds,
     ner_speed,
     pipeline_run,
     progress,
@@ -161,12 +162,42 @@ def measure_size(tmp: Path, size: int, args: argparse.Namespace) -> list[Row]:
         rows += baseline_rows(measured, corpus, tmp, args.repeat)
     rows += rerun_rows(measured)
     if size == max(args.sizes):
+        rows += publish_rows(homes[0], tmp, size)
         snapshot = views.snapshot_of(homes[0])
         progress(f"N={size}: standard view queries...")
         rows += view_rows(f"N={size}", views.time_queries(snapshot, VIEW_REPEAT))
     shutil.rmtree(corpus)
     shutil.rmtree(homes[0])
     return rows
+
+
+def publish_rows(home: Path, tmp: Path, size: int) -> list[Row]:
+    """Publish cost follows the new data: a second, small load into the N-article warehouse
+    (its snapshot written incrementally), against a full snapshot of the same warehouse
+    timed right after. The full figure leaves out the publish transaction, so the ratio
+    understates the difference."""
+    delta = tmp / f"delta-{size}"
+    n_new = max(100, size // 100)
+    progress(f"N={size}: publish cost, a second load of {n_new} new articles...")
+    write_corpus_stats(delta, CorpusSpec(n_articles=n_new, seed=8, duplicate_rate=0.0))
+    incremental = pipeline_run(delta, home).timings["publish"]
+    shutil.rmtree(delta)
+    full = full_snapshot_seconds(home)
+    return [
+        Row(
+            f"N={size}: publish {n_new} more articles",
+            "s",
+            incremental,
+            "transaction + incremental snapshot (previous version file + the new rows)",
+        ),
+        Row(
+            f"N={size}: full snapshot of the same warehouse",
+            "s",
+            full,
+            "every table copied, as a first version or a reprocessing run does",
+        ),
+        Row(f"N={size}: full snapshot / incremental publish", "x", full / incremental),
+    ]
 
 
 def corpus_rows(m: Measured, spec: CorpusSpec) -> list[Row]:

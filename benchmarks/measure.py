@@ -209,3 +209,17 @@ def empty_flow_seconds() -> float:
 def rerun_seconds(corpus: Path, home: Path) -> float:
     """The same CLI run again on an already loaded corpus: the cost of the incremental check."""
     return pipeline_run(corpus, home, expect_published=False).wall
+
+
+def full_snapshot_seconds(home: Path) -> float:
+    """Seconds to write one more published version by copying every table (no delta)."""
+    from flows.settings import Settings
+    from flows.snapshots import published_versions, write_snapshot
+    from flows.warehouse import connect
+
+    settings = Settings(home=home)
+    version = published_versions(settings)[-1] + 1
+    with connect(settings) as con:
+        started = time.perf_counter()
+        write_snapshot(con, settings, version)
+        return time.perf_counter() - started
