@@ -20,7 +20,7 @@ from flows.steps.normalize import normalize
 from flows.steps.parse import parse
 from flows.steps.publish import ensure_snapshot, publish
 from flows.steps.stage import stage_articles
-from flows.steps.summary import has_new_rows, make_report, run_counts
+from flows.steps.summary import has_new_rows, ingest_counts, make_report, run_counts
 
 
 @flow(name="wirehouse-run", validate_parameters=False)
@@ -34,13 +34,15 @@ def run_pipeline(inputs: list[str], settings: Settings) -> RunReport | State:
     parsed = with_fetch_rejects(parse(settings, files, timings), fetched)
     normalized = normalize(settings, parsed, timings)
     staged = stage_articles(settings, load, files, parsed, normalized, timings)
+    ingested = ingest_counts(files, parsed, normalized, staged)
+    del parsed, normalized  # staged in DuckDB now: free the records before the long entity step
     extracted = extract_entities(settings, load, timings)
-    counts = run_counts(files, parsed, normalized, staged, extracted, outcome=None)
+    counts = run_counts(ingested, extracted, outcome=None)
     if not has_new_rows(counts) and not settings.reprocess:
         close_load(settings, load, "no_new_data", counts | {"timings": timings})
         return make_report(settings, load, "no_new_data", counts, timings)
     outcome = audit(settings, load, timings)
-    counts = run_counts(files, parsed, normalized, staged, extracted, outcome)
+    counts = run_counts(ingested, extracted, outcome)
     if not outcome.success:
         close_load(settings, load, "failed_audit", counts | {"timings": timings})
         report = make_report(settings, load, "failed_audit", counts, timings)

@@ -15,23 +15,28 @@ from flows.steps.ledger import Load
 from flows.steps.stage import rejects_by_reason
 
 
-def run_counts(
-    inputs: InputFiles,
-    parsed: Parsed,
-    normalized: Normalized,
-    staged: dict[str, int],
-    extracted: dict[str, int],
-    outcome: AuditOutcome | None,
+def ingest_counts(
+    inputs: InputFiles, parsed: Parsed, normalized: Normalized, staged: dict[str, int]
 ) -> dict[str, object]:
-    """Records detected = loaded + duplicates + rejected; every input is accounted for."""
+    """What reading and staging saw; taken as soon as the records are staged, so the run can
+    let go of its in-memory records before the long entity step."""
     return {
         "n_files": inputs.n_found,
         "n_unchanged_files": inputs.n_unchanged,
         "n_records": parsed.records.height + parsed.rejects.height,
         **staged,
-        **extracted,
         "n_unparsed_dates": normalized.n_unparsed_dates,
         "rejects_by_reason": rejects_by_reason(parsed, normalized),
+    }
+
+
+def run_counts(
+    ingested: dict[str, object], extracted: dict[str, int], outcome: AuditOutcome | None
+) -> dict[str, object]:
+    """Records detected = loaded + duplicates + rejected; every input is accounted for."""
+    return {
+        **ingested,
+        **extracted,
         "audit_success": None if outcome is None else outcome.success,
         "audit_summary": "" if outcome is None else outcome.summary,
     }
