@@ -60,8 +60,9 @@ class Tagger:
     tagger, so a run that tags many batches loads the model once per worker.
 
     The model is loaded in this process at the first call (cached per process), so a broken
-    or missing model fails here with its one-line message instead of inside a worker. Workers are started with ``spawn``:
-    forking a process that runs Prefect's threads and event loop is not safe.
+    or missing model fails here with its one-line message instead of inside a worker.
+    Workers are started with ``spawn``: forking a process that runs Prefect's threads and
+    event loop is not safe.
     """
 
     def __init__(self, model: str | None = None, processes: int = 1) -> None:
@@ -106,14 +107,3 @@ class Tagger:
                 initargs=(self.model,),
             )
         return self._pool
-
-
-def tag_texts(
-    texts: Sequence[str],
-    model: str | None = None,
-    processes: int = 1,
-    progress: Callable[[int], None] | None = None,
-) -> pl.DataFrame:
-    """Entity spans of ``texts`` with a tagger of its own (one batch; see ``Tagger``)."""
-    with Tagger(model, processes) as tagger:
-        return tagger(texts, progress)
