@@ -114,3 +114,22 @@ def test_meta_confidence_is_dev_precision_per_label() -> None:
         assert 0.0 < value <= 1.0
         assert value == pytest.approx(dev[label]["p"])
     assert set(meta["pipeline"]) == {"tok2vec", "ner", "sentencizer"}
+
+
+def test_matrix_products_go_through_numpy_blas(nlp) -> None:
+    """The loaded model multiplies with numpy's BLAS, and that product equals numpy's."""
+    import numpy as np
+
+    from flows.core.entities.blas import use_numpy_blas
+
+    ops = nlp.get_pipe("tok2vec").model.ops
+    assert type(ops).__name__ == "BlasOps"
+    assert use_numpy_blas() is not None
+    rng = np.random.default_rng(0)
+    x = rng.random((5, 3), dtype=np.float32)
+    y = rng.random((4, 3), dtype=np.float32)
+    np.testing.assert_allclose(ops.gemm(x, y, trans2=True), x @ y.T, rtol=1e-6)
+    np.testing.assert_allclose(ops.gemm(x, x, trans1=True), x.T @ x, rtol=1e-6)
+    out = np.zeros((5, 4), dtype=np.float32)
+    assert ops.gemm(x, y, out=out, trans2=True) is out
+    np.testing.assert_allclose(out, x @ y.T, rtol=1e-6)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from flows.core.entities.parallel import chunk_bounds
+from flows.core.entities.parallel import (
+    CHUNK_CHARS,
+    MIN_CHUNK_CHARS,
+    balanced_budget,
+    chunk_bounds,
+)
 
 
 @pytest.mark.parametrize(
@@ -28,3 +33,16 @@ def test_chunks_cover_every_text_once_in_order() -> None:
     bounds = chunk_bounds(lengths, 300)
     assert [i for start, end in bounds for i in range(start, end)] == list(range(500))
     assert all(end > start for start, end in bounds)
+
+
+@pytest.mark.parametrize(
+    ("total", "processes", "expected"),
+    [
+        (100_000_000, 2, CHUNK_CHARS),  # big batches: the largest chunk
+        (1_600_000, 2, 100_000),  # 8 chunks per worker
+        (50_000, 2, MIN_CHUNK_CHARS),  # tiny batches: not below the floor
+        (1_600_000, 0, 200_000),  # no workers configured: treated as one
+    ],
+)
+def test_balanced_budget(total: int, processes: int, expected: int) -> None:
+    assert balanced_budget(total, processes) == expected

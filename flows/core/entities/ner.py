@@ -112,6 +112,9 @@ def load_pipeline(name: str | None = None) -> Language:
     """
     import spacy
 
+    from flows.core.entities.blas import use_numpy_blas
+
+    use_numpy_blas()
     target: str | Path = SHIPPED_MODEL_DIR if name is None else name
     if name is None and not (SHIPPED_MODEL_DIR / "config.cfg").is_file():
         raise RuntimeError(

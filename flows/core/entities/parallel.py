@@ -17,12 +17,17 @@ from concurrent.futures import ProcessPoolExecutor
 
 import polars as pl
 
+from flows.core.entities.blas import limit_blas_threads
 from flows.core.entities.ner import SCHEMA, extract_spans, load_pipeline
 
-# Characters of text per task sent to a worker: ~30k words, about a second of tagging. Big
-# enough that pickling and scheduling are noise, small enough to balance two workers and to
-# report progress often.
+# Characters of text per task sent to a worker: at most ~30k words, about a second of
+# tagging; big enough that pickling and scheduling are noise.
 CHUNK_CHARS = 200_000
+# Smaller batches are cut into at least this many chunks per worker (down to MIN_CHUNK_CHARS),
+# so the last chunk leaves a worker idle for a small share of the batch: with 7 chunks of
+# 200k characters on two workers, one waited an eighth of the time.
+CHUNKS_PER_WORKER = 8
+MIN_CHUNK_CHARS = 20_000
 
 _worker_model: str | None = None
 
@@ -44,10 +49,21 @@ def chunk_bounds(lengths: Sequence[int], budget: int = CHUNK_CHARS) -> list[tupl
     return bounds
 
 
+def balanced_budget(total_chars: int, processes: int) -> int:
+    """Chunk size that gives every worker several chunks, within the bounds above."""
+    wanted = total_chars // max(1, processes * CHUNKS_PER_WORKER)
+    return max(MIN_CHUNK_CHARS, min(CHUNK_CHARS, wanted))
+
+
 def _init_worker(model: str | None) -> None:
-    """Load the pipeline once per worker process (spaCy keeps it cached in the module)."""
+    """Load the pipeline once per worker process (spaCy keeps it cached in the module).
+
+    Each worker gets one BLAS thread: the workers already fill the cores, and a second
+    thread per worker would only make them take turns.
+    """
     global _worker_model
     _worker_model = model
+    limit_blas_threads(1)
     load_pipeline(model)
 
 
@@ -85,7 +101,9 @@ class Tagger:
     ) -> pl.DataFrame:
         """Entity spans of ``texts`` (``ner.SCHEMA``), in input order, as one process gives."""
         nlp = load_pipeline(self.model)
-        bounds = chunk_bounds([len(t or "") for t in texts], chunk_chars or CHUNK_CHARS)
+        lengths = [len(t or "") for t in texts]
+        budget = chunk_chars or balanced_budget(sum(lengths), self.processes)
+        bounds = chunk_bounds(lengths, budget)
         if self.processes <= 1 or len(bounds) < 2:
             return extract_spans(nlp, texts, progress=progress)
         chunks = [list(texts[start:end]) for start, end in bounds]
