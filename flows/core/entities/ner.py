@@ -112,6 +112,7 @@ def load_pipeline(name: str | None = None) -> Language:
     """
     import spacy
 
+    import flows.core.entities.features  # noqa: F401  (registers the model's feature component)
     from flows.core.entities.blas import use_numpy_blas
 
     use_numpy_blas()

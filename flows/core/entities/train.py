@@ -64,8 +64,11 @@ class TimeLimitReached(RuntimeError):
 
 
 def register_callbacks() -> None:
-    """Register the wall-clock guard named in ner.cfg (idempotent)."""
+    """Register the wall-clock guard named in ner.cfg and the model's feature component
+    (idempotent)."""
     import spacy
+
+    import flows.core.entities.features  # noqa: F401  (registers the spaCy factory)
 
     if "wirehouse.stop_after_minutes.v1" in spacy.registry.callbacks:
         return
