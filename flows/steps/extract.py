@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 from prefect import task, unmapped
@@ -36,7 +37,11 @@ ARTICLES_PER_BATCH = 5_000
 
 
 def extract_entities(settings: Settings, load: Load, timings: dict[str, float]) -> dict[str, int]:
-    """Run NER over titles and bodies of new articles only, then link and stage the results."""
+    """Run NER over titles and bodies of new articles only, then link and stage the results.
+
+    The workers tag batch k+1 while this process links and stages batch k, so the cores do
+    not wait for the linking.
+    """
     with stage("extract", timings) as notes:
         with connect(settings) as con:
             n_articles = staged_counts(con)["n_loaded"]
@@ -44,13 +49,14 @@ def extract_entities(settings: Settings, load: Load, timings: dict[str, float]) 
         processes = ner_processes(settings.ner_processes, 2 * n_articles)
         votes: list[pl.DataFrame] = []
         with Tagger(settings.ner_model, processes) as tagger:
+            pending: Batch | None = None
             for first in range(0, n_articles, ARTICLES_PER_BATCH):
-                with connect(settings) as con:
-                    params = {"page_start": first, "page_size": ARTICLES_PER_BATCH}
-                    texts = fetch_frame(con, "queries/new_article_texts_page.sql", params)
-                interleaved = pl.concat([texts.get_column("title"), texts.get_column("body")])
-                raw = tag_batch(settings, tagger, interleaved.to_list(), 2 * first, counter)
-                votes.append(stage_mentions(settings, load, texts, article_spans(texts, raw)))
+                started = start_batch(settings, tagger, first)
+                if pending is not None:
+                    votes.append(finish_batch(settings, load, pending, counter))
+                pending = started
+            if pending is not None:
+                votes.append(finish_batch(settings, load, pending, counter))
         counts = stage_entities(settings, pl.concat(votes) if votes else NAME_VOTES.to_frame())
         notes.append(
             f"{counts['n_mentions']} mentions of {counts['n_entities']} entities "
@@ -59,28 +65,59 @@ def extract_entities(settings: Settings, load: Load, timings: dict[str, float]) 
     return counts
 
 
-def tag_batch(
-    settings: Settings, tagger: Tagger, texts: list[str], done_before: int, counter: Counter
-) -> pl.DataFrame:
-    """Spans of one batch's texts: mapped over a Dask cluster when configured, else the
-    run's tagger (one Prefect task either way, per batch, never per article)."""
-    if settings.dask_address and len(texts) > 1:
-        parts = chunks(texts)
-        tagged = tag_chunk.map(unmapped(settings), parts).result()
-        offsets = [sum(len(p) for p in parts[:i]) for i in range(len(parts))]
-        raw = pl.concat(
-            t.with_columns((pl.col("text_index") + offset).cast(pl.UInt32))
-            for t, offset in zip(tagged, offsets, strict=True)
-        )
-        counter(done_before + len(texts))
-        return raw
-    return tag_texts(tagger, texts, lambda done: counter(done_before + done))
+@dataclass(frozen=True)
+class Batch:
+    """One batch of new articles whose titles and bodies are being tagged."""
+
+    first: int  # position of its first article among the run's new articles
+    texts: pl.DataFrame  # article_id, title, body
+    # waits for the spans of the run's tagger; None when the batch goes to a Dask cluster
+    tagging: Callable[[Callable[[int], None] | None], pl.DataFrame] | None
+
+
+def start_batch(settings: Settings, tagger: Tagger, first: int) -> Batch:
+    """Read one page of new articles and start tagging it (titles first, then bodies)."""
+    with connect(settings) as con:
+        params = {"page_start": first, "page_size": ARTICLES_PER_BATCH}
+        texts = fetch_frame(con, "queries/new_article_texts_page.sql", params)
+    if settings.dask_address and texts.height > 0:
+        return Batch(first, texts, None)  # mapped over the cluster when the batch is finished
+    interleaved = pl.concat([texts.get_column("title"), texts.get_column("body")]).to_list()
+    return Batch(first, texts, tagger.submit(interleaved).spans)
+
+
+def finish_batch(settings: Settings, load: Load, batch: Batch, counter: Counter) -> pl.DataFrame:
+    """Wait for a batch's spans, then link and stage them; returns its name votes."""
+    done_before = 2 * batch.first
+    if batch.tagging is None:
+        interleaved = pl.concat([batch.texts.get_column("title"), batch.texts.get_column("body")])
+        raw = tag_on_dask(settings, interleaved.to_list())
+        counter(done_before + 2 * batch.texts.height)
+    else:
+        raw = tag_texts(batch.tagging, lambda done: counter(done_before + done))
+    return stage_mentions(settings, load, batch.texts, article_spans(batch.texts, raw))
+
+
+def tag_on_dask(settings: Settings, texts: list[str]) -> pl.DataFrame:
+    """Spans of one batch mapped over the Dask cluster, chunk by chunk, in text order (from
+    the flow body, so the map goes to the flow's Dask task runner)."""
+    parts = chunks(texts)
+    tagged = tag_chunk.map(unmapped(settings), parts).result()
+    offsets = [sum(len(p) for p in parts[:i]) for i in range(len(parts))]
+    return pl.concat(
+        t.with_columns((pl.col("text_index") + offset).cast(pl.UInt32))
+        for t, offset in zip(tagged, offsets, strict=True)
+    )
 
 
 @task(name="tag-entities", cache_policy=NO_CACHE)
-def tag_texts(tagger: Tagger, texts: list[str], progress: Callable[[int], None]) -> pl.DataFrame:
-    """Entity spans of each text (ner.SCHEMA), on the run's worker pool when it has one."""
-    return tagger(texts, progress)
+def tag_texts(
+    tagging: Callable[[Callable[[int], None] | None], pl.DataFrame],
+    progress: Callable[[int], None],
+) -> pl.DataFrame:
+    """Entity spans of one batch's texts (ner.SCHEMA) from the run's worker pool or this
+    process: one task per batch, never per article."""
+    return tagging(progress)
 
 
 @task(name="tag-entities-chunk", cache_policy=NO_CACHE)

@@ -32,6 +32,33 @@ def test_sample_article_is_published_with_its_fields(settings: Settings) -> None
     assert report.n_mentions > 0 and report.n_entities > 0
 
 
+SAMPLE_PLACES = (
+    "Hama Syria Damascus Homs Aleppo Idlib Russia Iran Turkey Moscow Hmeimim Tartus".split()
+)
+SAMPLE_ORGS = ("Hayat Tahrir al-Sham", "Human Rights Watch", "Islamic State", "al-Nusra")
+
+
+def test_sample_article_entities_have_sensible_types(settings: Settings) -> None:
+    """The places and organizations the sample article names, one entity each, linked."""
+    run([SAMPLE], settings)
+    entities = {
+        name: (kind, aliases, latitude)
+        for name, kind, aliases, latitude in rows(
+            settings,
+            "select canonical_name, entity_type, aliases, latitude from entities",
+            published=True,
+        )
+    }
+    for place in SAMPLE_PLACES:
+        assert entities.get(place, ("missing",))[0] in ("GPE", "LOC"), place
+    known = [p for p in SAMPLE_PLACES if p != "Hmeimim"]  # Hmeimim is not in GeoNames' lists
+    assert all(entities[p][2] is not None for p in known)
+    assert "Türkiye" in entities["Turkey"][1]
+    for org in SAMPLE_ORGS:
+        assert entities.get(org, ("missing",))[0] == "ORG", org
+    assert "HTS" in entities["Hayat Tahrir al-Sham"][1]
+
+
 def test_every_mention_reproduces_its_surface_and_points_at_rows(settings: Settings) -> None:
     run([SAMPLE], settings)
     mentions = rows(

@@ -206,8 +206,10 @@ def label_chunks(
     """Entity spans one teacher predicts for every chunk (tokens exactly as given)."""
     import spacy
 
+    import flows.core.entities.features  # noqa: F401  (registers the feature component)
+
     nlp = spacy.load(model_dir)
-    disable = [n for n in nlp.pipe_names if n not in {"tok2vec", "ner"}]
+    disable = [n for n in nlp.pipe_names if n not in {"token_features", "tok2vec", "ner"}]
     return [
         [(e.start, e.end, e.label_) for e in doc.ents]
         for doc in nlp.pipe(_docs(nlp, chunks), batch_size=256, disable=disable)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 
 import polars as pl
 
@@ -71,6 +71,30 @@ def _tag_chunk(texts: list[str]) -> pl.DataFrame:
     return extract_spans(load_pipeline(_worker_model), texts)
 
 
+class TagJob:
+    """Texts being tagged: chunk futures on the workers, or the in-process fallback."""
+
+    def __init__(
+        self,
+        bounds: list[tuple[int, int]],
+        futures: list[Future[pl.DataFrame]],
+        in_process: Callable[[Callable[[int], None] | None], pl.DataFrame] | None = None,
+    ) -> None:
+        self.bounds, self.futures, self.in_process = bounds, futures, in_process
+
+    def spans(self, progress: Callable[[int], None] | None = None) -> pl.DataFrame:
+        """The spans (``ner.SCHEMA``) in input order; waits for the workers."""
+        if self.in_process is not None:
+            return self.in_process(progress)
+        frames = []
+        for (start, end), future in zip(self.bounds, self.futures, strict=True):
+            frame = future.result()
+            frames.append(frame.with_columns((pl.col("text_index") + start).cast(pl.UInt32)))
+            if progress is not None:
+                progress(end)
+        return pl.concat(frames) if frames else pl.DataFrame(schema=SCHEMA)
+
+
 class Tagger:
     """Tags batches of texts; with ``processes > 1`` a pool of workers lives as long as the
     tagger, so a run that tags many batches loads the model once per worker.
@@ -100,21 +124,24 @@ class Tagger:
         chunk_chars: int | None = None,
     ) -> pl.DataFrame:
         """Entity spans of ``texts`` (``ner.SCHEMA``), in input order, as one process gives."""
+        return self.submit(texts, chunk_chars).spans(progress)
+
+    def submit(self, texts: Sequence[str], chunk_chars: int | None = None) -> TagJob:
+        """Start tagging ``texts`` on the workers and return at once; ``TagJob.spans`` waits.
+
+        A caller that links one batch while the workers tag the next keeps both cores busy.
+        Without workers (or for a batch too small to split) the texts are tagged in this
+        process when the spans are asked for.
+        """
         nlp = load_pipeline(self.model)
         lengths = [len(t or "") for t in texts]
         budget = chunk_chars or balanced_budget(sum(lengths), self.processes)
         bounds = chunk_bounds(lengths, budget)
         if self.processes <= 1 or len(bounds) < 2:
-            return extract_spans(nlp, texts, progress=progress)
-        chunks = [list(texts[start:end]) for start, end in bounds]
-        frames = []
-        for (start, end), frame in zip(
-            bounds, self._workers().map(_tag_chunk, chunks), strict=True
-        ):
-            frames.append(frame.with_columns((pl.col("text_index") + start).cast(pl.UInt32)))
-            if progress is not None:
-                progress(end)
-        return pl.concat(frames) if frames else pl.DataFrame(schema=SCHEMA)
+            return TagJob(bounds, [], lambda progress: extract_spans(nlp, texts, progress=progress))
+        pool = self._workers()
+        futures = [pool.submit(_tag_chunk, list(texts[start:end])) for start, end in bounds]
+        return TagJob(bounds, futures)
 
     def _workers(self) -> ProcessPoolExecutor:
         if self._pool is None:
