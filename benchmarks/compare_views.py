@@ -1,0 +1,105 @@
+"""Do the views and dashboard queries of this checkout return the same rows as those of an
+earlier commit, on a real published file?
+
+`python -m benchmarks.compare_views SNAPSHOT [--ref main]` copies the file, creates the
+earlier commit's sql/views in a schema `old` of the copy (their unqualified names find the
+published tables in `main`), and compares, as multisets of rows: every view read whole, every
+dashboard panel query with the dashboard's default parameters and every typical read
+(benchmarks/views.py), earlier SQL against current SQL. Floating-point columns are compared
+after rounding to 9 decimals (sums added in another order differ in the last bits).
+Prints one line per comparison and exits 1 if any differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from benchmarks.views import READS, panel_queries, read_params, view_names
+from flows.settings import REPO_ROOT
+from flows.warehouse import _bind, load_sql, sql_files
+
+
+def sql_at(ref: str, name: str) -> str | None:
+    """sql/<name> as it was at `ref`, or None if it did not exist there."""
+    done = subprocess.run(
+        ["git", "show", f"{ref}:sql/{name}"], cwd=REPO_ROOT, capture_output=True, text=True
+    )
+    return done.stdout if done.returncode == 0 else None
+
+
+def old_view_files(ref: str) -> list[str]:
+    done = subprocess.run(
+        ["git", "ls-tree", "--name-only", f"{ref}:sql/views"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return sorted(f"views/{name}" for name in done.stdout.split() if name.endswith(".sql"))
+
+
+def normalized(frame: pl.DataFrame) -> pl.DataFrame:
+    rounded = frame.with_columns(pl.col(pl.Float32, pl.Float64).round(9))
+    return rounded.sort(rounded.columns, nulls_last=True) if rounded.columns else rounded
+
+
+def same(old: pl.DataFrame, new: pl.DataFrame) -> bool:
+    if old.columns != new.columns or old.height != new.height:
+        return False
+    return normalized(old).equals(normalized(new))
+
+
+def run(con: duckdb.DuckDBPyConnection, schema: str, sql: str, params: Any = None) -> pl.DataFrame:
+    con.execute(f"use {schema}")
+    return con.sql(sql, params=params).pl()
+
+
+def compare(snapshot: Path, ref: str) -> list[tuple[str, bool, int, int]]:
+    results = []
+    params = read_params(snapshot)
+    panels = panel_queries(snapshot)
+    with tempfile.TemporaryDirectory(prefix="wirehouse-compare-") as tmp:
+        copy = Path(tmp) / "copy.duckdb"
+        shutil.copyfile(snapshot, copy)
+        with duckdb.connect(str(copy)) as con:
+            con.execute("create schema old")
+            con.execute("use old")
+            for name in old_view_files(ref):
+                con.execute(sql_at(ref, name) or "")
+            for view in view_names():
+                sql = f"select * from {view}"
+                old, new = run(con, "old", sql), run(con, "main", sql)
+                results.append((f"view {view}", same(old, new), old.height, new.height))
+            checks = [(f"panel {n}", f"dashboards/{n}.sql", p) for n, p in panels]
+            checks += [(f"read {Path(n).stem}", n, params) for n in sql_files(READS)]
+            for label, name, values in checks:
+                old_text = sql_at(ref, name) or load_sql(name)
+                bound = _bind(name, values)
+                old, new = run(con, "old", old_text, bound), run(con, "main", load_sql(name), bound)
+                results.append((label, same(old, new), old.height, new.height))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.compare_views")
+    parser.add_argument("snapshot", type=Path)
+    parser.add_argument("--ref", default="main", help="the commit whose SQL is the reference")
+    args = parser.parse_args()
+    differ = 0
+    for label, equal, old_rows, new_rows in compare(args.snapshot, args.ref):
+        differ += not equal
+        print(f"{'same' if equal else 'DIFFERENT':<10}{label:<52}{old_rows:>12,}{new_rows:>12,}")
+    sys.exit(1 if differ else 0)
+
+
+if __name__ == "__main__":
+    main()
