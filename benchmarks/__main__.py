@@ -400,7 +400,12 @@ def view_rows(label: str, timed: list[views.QueryTime]) -> list[Row]:
     """Milliseconds per standard query, then the slowest of each kind: what a dashboard or
     `wirehouse query` user waits for, and a whole view read by a BI tool (can be big)."""
     rows = [
-        Row(f"{label}: {q.kind} {q.name}", "ms", 1000 * q.seconds, f"{q.rows:,} rows")
+        Row(
+            f"{label}: {q.kind} {q.name}",
+            "ms",
+            1000 * q.seconds,
+            f"{q.rows:,} rows; processor {1000 * q.cpu_seconds:,.0f} ms",
+        )
         for q in timed
     ]
     how = f"published snapshot, read-only, fresh connection, median of {VIEW_REPEAT}"

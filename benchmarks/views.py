@@ -17,7 +17,6 @@ Bulk reads, reported but not interactive (their cost is moving millions of rows 
 from __future__ import annotations
 
 import re
-import statistics
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -51,6 +50,10 @@ class QueryTime:
     name: str
     seconds: float
     rows: int
+    # processor time of this process (all DuckDB threads) in the same run: a figure that other
+    # jobs on the machine do not inflate; on an otherwise idle machine the wall time is at most
+    # about this
+    cpu_seconds: float = float("nan")
 
 
 def view_names() -> list[str]:
@@ -63,13 +66,15 @@ def view_names() -> list[str]:
     return names
 
 
-def _median_seconds(run: Callable[[], int], repeat: int) -> tuple[float, int]:
-    times, rows = [], 0
+def _median_seconds(run: Callable[[], int], repeat: int) -> tuple[float, int, float]:
+    """Median wall seconds, rows, and the processor seconds of that median run."""
+    runs, rows = [], 0
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         rows = run()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), rows
+        runs.append((time.perf_counter() - started, time.process_time() - cpu))
+    wall, cpu = sorted(runs)[len(runs) // 2]
+    return wall, rows, cpu
 
 
 def _sql_rows(snapshot: Path, sql: str) -> int:
@@ -133,8 +138,8 @@ def iter_query_times(
     """time_queries one query at a time (interactive ones first), only the given kinds."""
     for kind, label, run in _queries(snapshot):
         if kind in kinds:
-            seconds, rows = _median_seconds(run, repeat)
-            yield QueryTime(kind, label, seconds, rows)
+            seconds, rows, cpu = _median_seconds(run, repeat)
+            yield QueryTime(kind, label, seconds, rows, cpu)
 
 
 def _queries(snapshot: Path) -> Iterator[tuple[str, str, Callable[[], int]]]:

@@ -7,7 +7,8 @@ with numbered as (
         t.i as article_no,
         $first_day + ((t.i - $first_article) * $days) // $articles as day_no,
         case when t.i % 10 in (1, 2) then t.i - t.i % 10 else t.i end as story_no,
-        (hash('article', t.i) % 1000000)::double / 1000000 as u
+        (hash('article', t.i) % 1000000)::double / 1000000 as u,
+        (hash('tone', t.i) >> 11)::double / 9007199254740992 as tone_u
     from range($first_article, $first_article + $articles) as t(i)
 ),
 
@@ -32,10 +33,13 @@ final as (
         md5('content:' || article_no) as content_hash,
         md5('article:' || story_no) as story_id,
         story_no = article_no as is_canonical,
-        round(2 * u - 1, 4) as tone,
-        round(u / 3, 4) as tone_positive,
-        round((1 - u) / 3, 4) as tone_negative,
-        'load-' || day_no as load_id,
+        2 * tone_u - 1 as tone,
+        tone_u / 3 as tone_positive,
+        (1 - tone_u) / 3 as tone_negative,
+        strftime(
+            ($start::timestamptz at time zone 'UTC') + to_days(day_no::int) + interval 25 hour,
+            '%Y%m%dT%H%M%S'
+        ) || '-' || left(md5('load:' || day_no), 6) as load_id,
         $start::timestamptz + to_days(day_no::int) as interval_start,
         '/in/' || day_no || '/' || article_no || '.txt' as input_uri,
         1 as input_record,

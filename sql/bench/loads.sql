@@ -2,7 +2,10 @@
 -- (benchmarks only), with its audit summary
 insert into main.loads by name
 select
-    'load-' || d as load_id,
+    strftime(
+        ($start::timestamptz at time zone 'UTC') + to_days(d::int) + interval 25 hour,
+        '%Y%m%dT%H%M%S'
+    ) || '-' || left(md5('load:' || d), 6) as load_id,
     $start::timestamptz + to_days(d::int) + interval 25 hour as started_at,
     $start::timestamptz + to_days(d::int) + interval 25 hour + interval 5 minute as finished_at,
     'published' as status,

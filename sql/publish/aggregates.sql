@@ -15,19 +15,32 @@ select
 from staging.articles as s
 anti join main.articles as a on a.article_id = s.article_id;
 
-create or replace temp table new_mentions as
-select n.load_id, n.day, m.entity_id, n.story_id, m.article_id, m.tone, n.tone as article_tone
-from staging.mentions as m
-inner join new_articles as n using (article_id);
-
 -- entities mentioned for the first time get the next keys
 insert into main.entity_keys
 select
     entity_id,
     (select coalesce(max(entity_key), 0) from main.entity_keys)
     + row_number() over (order by entity_id) as entity_key
-from (select distinct entity_id from new_mentions) as mentioned
+from (
+    select distinct m.entity_id
+    from staging.mentions as m
+    semi join new_articles as n using (article_id)
+) as mentioned
 anti join main.entity_keys as k using (entity_id);
+
+create or replace temp table new_mentions as
+select
+    n.load_id,
+    n.day,
+    k.entity_key,
+    m.entity_id,
+    m.article_id,
+    n.story_id,
+    m.tone,
+    n.tone as article_tone
+from staging.mentions as m
+inner join new_articles as n using (article_id)
+inner join main.entity_keys as k using (entity_id);
 
 insert into main.source_days
 select load_id, day, source_name, language, count(*) as n_articles
@@ -36,37 +49,32 @@ group by all;
 
 insert into main.entity_days
 select
-    n.load_id,
-    n.day,
-    k.entity_key,
+    load_id,
+    day,
+    entity_key,
     count(*) as n_mentions,
-    count(distinct n.article_id) as n_articles,
-    sum(n.tone) as sentence_tone_sum,
-    count(n.tone) as n_sentence_tones,
-    sum(n.article_tone) as article_tone_sum,
-    count(n.article_tone) as n_article_tones
-from new_mentions as n
-inner join main.entity_keys as k using (entity_id)
-group by n.load_id, n.day, k.entity_key;
+    count(distinct article_id) as n_articles,
+    sum(tone) as sentence_tone_sum,
+    count(tone) as n_sentence_tones,
+    sum(article_tone) as article_tone_sum,
+    count(article_tone) as n_article_tones
+from new_mentions
+group by load_id, day, entity_key;
 
 -- published stories the run renames (publish/story_moves.sql renames them in articles)
-update main.entity_story_days as t
+update main.entity_articles as t
 set story_id = m.new_story_id
 from staging.story_moves as m
 where t.story_id = m.old_story_id;
 
-insert into main.entity_story_days
-select n.load_id, n.day, k.entity_key, n.story_id, count(distinct n.article_id) as n_articles
-from new_mentions as n
-inner join main.entity_keys as k using (entity_id)
-group by n.load_id, n.day, k.entity_key, n.story_id;
+insert into main.entity_articles
+select distinct load_id, day, entity_key, article_id, story_id
+from new_mentions;
 
 merge into main.entity_pairs as p
 using (
     with article_entities as (
-        select distinct n.article_id, n.entity_id, k.entity_key
-        from new_mentions as n
-        inner join main.entity_keys as k using (entity_id)
+        select distinct article_id, entity_id, entity_key from new_mentions
     )
 
     select x.entity_key as entity_key_a, y.entity_key as entity_key_b, count(*) as n_articles

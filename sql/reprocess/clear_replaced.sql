@@ -7,10 +7,9 @@ update main.entity_pairs as p
 set n_articles = p.n_articles - g.n_articles
 from (
     with article_entities as (
-        select distinct m.article_id, m.entity_id, k.entity_key
-        from main.mentions as m
-        inner join main.articles as a using (article_id)
-        inner join main.entity_keys as k using (entity_id)
+        select a.article_id, k.entity_id, a.entity_key
+        from main.entity_articles as a
+        inner join main.entity_keys as k using (entity_key)
         where a.load_id in (select load_id from replaced_loads)
     )
 
@@ -24,7 +23,7 @@ where p.entity_key_a = g.entity_key_a and p.entity_key_b = g.entity_key_b;
 
 delete from main.entity_pairs where n_articles = 0;
 delete from main.entity_days where load_id in (select load_id from replaced_loads);
-delete from main.entity_story_days where load_id in (select load_id from replaced_loads);
+delete from main.entity_articles where load_id in (select load_id from replaced_loads);
 delete from main.source_days where load_id in (select load_id from replaced_loads);
 
 delete from main.mentions

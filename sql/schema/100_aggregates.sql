@@ -35,15 +35,14 @@ create table if not exists entity_days (
     n_article_tones bigint not null
 );
 
--- one row per load, day, entity and story (coalesce(story_id, article_id)): the articles of
--- that story mentioning the entity; a story renamed later (story_moves) is renamed here too,
--- so one key can have several rows
-create table if not exists entity_story_days (
+-- one row per entity and article mentioning it, with the article's load, day and story
+-- (coalesce(story_id, article_id); renamed with its story when a run moves it)
+create table if not exists entity_articles (
     load_id varchar not null,
     day date not null,
     entity_key integer not null,
-    story_id varchar not null,
-    n_articles bigint not null
+    article_id varchar not null,
+    story_id varchar not null
 );
 
 -- one row per pair of entities mentioned in the same article (entity_key_a names the entity
@@ -96,10 +95,9 @@ select
 from existing_mentions
 group by load_id, day, entity_key;
 
-insert into entity_story_days
-select load_id, day, entity_key, story_id, count(distinct article_id) as n_articles
-from existing_mentions
-group by load_id, day, entity_key, story_id;
+insert into entity_articles
+select distinct load_id, day, entity_key, article_id, story_id
+from existing_mentions;
 
 insert into entity_pairs
 with article_entities as (

@@ -25,8 +25,8 @@ with counts as (
     select 'entity_days', (select count(*) from snap.main.entity_days),
         (select count(*) from news.main.entity_days)
     union all
-    select 'entity_story_days', (select count(*) from snap.main.entity_story_days),
-        (select count(*) from news.main.entity_story_days)
+    select 'entity_articles', (select count(*) from snap.main.entity_articles),
+        (select count(*) from news.main.entity_articles)
     union all
     select 'entity_pairs', (select count(*) from snap.main.entity_pairs),
         (select count(*) from news.main.entity_pairs)

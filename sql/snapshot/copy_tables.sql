@@ -10,5 +10,5 @@ create table snap.main.schema_version as from news.main.schema_version;
 create table snap.main.entity_keys as from news.main.entity_keys;
 create table snap.main.source_days as from news.main.source_days;
 create table snap.main.entity_days as from news.main.entity_days;
-create table snap.main.entity_story_days as from news.main.entity_story_days;
+create table snap.main.entity_articles as from news.main.entity_articles;
 create table snap.main.entity_pairs as from news.main.entity_pairs;

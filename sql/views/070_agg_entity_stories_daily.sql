@@ -1,14 +1,21 @@
 -- grain: one row per entity per day it was mentioned: reach (every copy of a story counts,
 -- n_articles) next to distinct stories (syndicated and near-duplicate copies count once)
--- (entity_story_days over loads and stories, by integer key before the names join)
+-- (entity_articles by integer key before the names join; stories are grouped first rather
+-- than counted distinct, so a filter on the entity reaches the table scan)
 create or replace view agg_entity_stories_daily as
-with daily as (
+with stories as (
+    select entity_key, day, story_id, count(*) as n_articles
+    from entity_articles
+    group by entity_key, day, story_id
+),
+
+daily as (
     select
         entity_key,
         day,
         sum(n_articles)::bigint as n_articles,
-        count(distinct story_id) as n_stories
-    from entity_story_days
+        count(*) as n_stories
+    from stories
     group by entity_key, day
 ),
 

@@ -20,7 +20,7 @@ from flows.steps.publish import PUBLISH_ORDER, SNAPSHOT_DELTA
 from flows.warehouse import migrate, run_sql_file, sql_files, transaction
 from tests.sql.conftest import insert_rows
 
-AGGREGATES = ("entity_keys", "source_days", "entity_days", "entity_story_days", "entity_pairs")
+AGGREGATES = ("entity_keys", "source_days", "entity_days", "entity_articles", "entity_pairs")
 
 # Each view computed from every article and mention, as sql/views defined them before the
 # aggregate tables: the oracle.
