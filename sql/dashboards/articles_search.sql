@@ -1,7 +1,8 @@
 -- grain: one row per article in [$start, $end] whose title contains $title (case-insensitive),
 -- from $source, mentioning $entity_id (each filter is off when ''), the newest $limit first
--- (the day as views/000_article_days.sql gives it, computed in the one scan of articles; the
--- entity's articles from entity_articles rather than every mention)
+-- (one scan of articles: the window is the timestamp range of its UTC days, and the day is
+-- computed as views/000_article_days.sql does, once per article in it; the entity's
+-- articles come from entity_articles rather than every mention)
 with dated as (
     select
         cast(coalesce(published_at, interval_start) at time zone 'UTC' as date) as day,
@@ -12,6 +13,10 @@ with dated as (
         article_id,
         published_at
     from articles
+    where
+        coalesce(published_at, interval_start) >= cast($start as timestamp) at time zone 'UTC'
+        and coalesce(published_at, interval_start)
+        < (cast($end as timestamp) + interval 1 day) at time zone 'UTC'
 )
 
 select
@@ -23,8 +28,7 @@ select
     d.article_id
 from dated as d
 where
-    d.day between $start and $end
-    and ($title = '' or contains(lower(d.title), lower($title)))
+    ($title = '' or contains(lower(d.title), lower($title)))
     and ($source = '' or d.source_name = $source)
     and (
         $entity_id = ''
