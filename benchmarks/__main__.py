@@ -3,6 +3,7 @@
     python -m benchmarks [--sizes 1000,10000,100000] [--repeat 3] [--baseline-size 10000]
                          [--extraction-limit 0] [--no-write]
     python -m benchmarks --views-only WIREHOUSE_HOME
+    python -m benchmarks --views-scale 100000,1000000 [--repeat 3] [--no-write]
 
 Prints a table and writes benchmarks/RESULTS.md. Every figure is the median of --repeat
 runs; ratios compare numbers measured in the same invocation on the same machine. One line
@@ -18,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks import views
+from benchmarks import scale_views, views
 from benchmarks.baseline import NaiveRun, naive_run
 from benchmarks.corpus import CorpusSpec, CorpusStats, sample_texts, write_corpus_stats
 from benchmarks.measure import (
@@ -38,6 +39,7 @@ from benchmarks.measure import (
     stored_texts,
 )
 from benchmarks.report import number, render, write_results
+from flows.settings import Settings
 
 NAIVE_MAX_DEFAULT = 10_000  # the naive run is minutes per 10k articles; hours beyond
 VIEW_REPEAT = 3
@@ -62,6 +64,9 @@ def main() -> None:
         progress(f"timing the standard queries on {snapshot}...")
         label = f"{views.article_count(snapshot):,} articles"
         print(render(view_rows(label, views.time_queries(snapshot, VIEW_REPEAT))))
+        return
+    if args.views_scale:
+        print(render([row for size in args.views_scale for row in scale_rows(size)]))
         return
     rows = ner_rows(args.ner_texts, args.repeat)
     with tempfile.TemporaryDirectory(prefix="wirehouse-bench-") as tmp:
@@ -97,7 +102,15 @@ def parse_args() -> argparse.Namespace:
         metavar="WIREHOUSE_HOME",
         help="only time the standard view and dashboard queries on this warehouse",
     )
+    parser.add_argument(
+        "--views-scale",
+        default="",
+        metavar="SIZES",
+        help="only time the standard queries on generated published warehouses of these "
+        "comma-separated article counts (benchmarks/scale_views.py; no pipeline run)",
+    )
     args = parser.parse_args()
+    args.views_scale = [int(s) for s in args.views_scale.split(",") if s]
     args.sizes = [int(s) for s in args.sizes.split(",")]
     if args.baseline_size is None:
         args.baseline_sizes = [s for s in args.sizes if s <= NAIVE_MAX_DEFAULT]
@@ -358,16 +371,46 @@ def rerun_rows(m: Measured) -> list[Row]:
     ]
 
 
+def scale_rows(size: int) -> list[Row]:
+    """A generated warehouse of `size` articles (and one more day of 1%): what building and
+    publishing it cost, then the standard queries on its current version."""
+    delta = max(100, size // 100)
+    with tempfile.TemporaryDirectory(prefix="wirehouse-views-") as tmp:
+        progress(f"generating a published warehouse of {size:,} articles (+{delta:,})...")
+        built = scale_views.build(Settings(home=Path(tmp)), size, delta=delta)
+        label = f"generated {built.counts['articles']:,}"
+        progress(f"{label}: standard view queries...")
+        timed = views.time_queries(built.snapshot, VIEW_REPEAT)
+        size_mib = built.snapshot.stat().st_size / 2**20
+    counts = ", ".join(f"{n:,} {table}" for table, n in built.counts.items())
+    how = "incremental" if built.delta_incremental else "full copy"
+    return [
+        Row(f"{label}: build and publish", "s", built.build_seconds, counts),
+        Row(
+            f"{label}: publish one more day",
+            "s",
+            built.delta_seconds,
+            f"{delta:,} articles: publish files, views, snapshot ({how}); {size_mib:,.0f} MiB",
+        ),
+        *view_rows(label, timed),
+    ]
+
+
 def view_rows(label: str, timed: list[views.QueryTime]) -> list[Row]:
     """Milliseconds per standard query, then the slowest of each kind: what a dashboard or
     `wirehouse query` user waits for, and a whole view read by a BI tool (can be big)."""
     rows = [
-        Row(f"{label}: {q.kind} {q.name}", "ms", 1000 * q.seconds, f"{q.rows:,} rows")
+        Row(
+            f"{label}: {q.kind} {q.name}",
+            "ms",
+            1000 * q.seconds,
+            f"{q.rows:,} rows; processor {1000 * q.cpu_seconds:,.0f} ms",
+        )
         for q in timed
     ]
     how = f"published snapshot, read-only, fresh connection, median of {VIEW_REPEAT}"
-    interactive = [q for q in timed if q.kind != "view"]
-    whole = [q for q in timed if q.kind == "view"]
+    interactive = [q for q in timed if q.kind in views.INTERACTIVE]
+    whole = [q for q in timed if q.kind not in views.INTERACTIVE]
     for name, group in (("dashboard/README query", interactive), ("whole-view read", whole)):
         slowest = max(group, key=lambda q: q.seconds)
         rows.append(

@@ -2,10 +2,11 @@
 `python -m benchmarks.dashboard [--articles 100000] [--repeat 3] [--browser]`.
 
 Running 100k articles through the flow takes most of an hour (entity extraction), so this
-generates a published version of the same shape directly (skewed entity popularity,
-syndicated stories, a year of days, a few hundred runs) and times, per page, the queries
-that page runs with the dashboard's defaults, uncached and each on a fresh read-only
-connection, as the app does on a new version. With --browser it also starts
+generates a published warehouse of the same shape directly (benchmarks/scale_views.py:
+skewed entity popularity, syndicated stories, a year of daily runs, published by the
+product's publish files and snapshot writer) and times, per page, the queries that page runs
+with the dashboard's defaults, uncached and each on a fresh read-only connection, as the app
+does on a new version. With --browser it also starts
 `wirehouse dashboard` on it and times each page in headless Chromium, first and second visit
 (the second is served from the per-version cache). Writes benchmarks/DASHBOARD.md.
 """
@@ -31,112 +32,14 @@ from typing import Any
 
 import duckdb
 
-from dashboards.data import current_snapshot, run_query
+from benchmarks.scale_views import build
+from dashboards.data import run_query
 from flows.settings import REPO_ROOT, Settings
-from flows.snapshots import point_readers_at, version_path
-from flows.warehouse import migrate, run_sql_file, sql_files
 
 RESULTS = Path(__file__).resolve().parent / "DASHBOARD.md"
 # Streamlit's app element goes "initial" -> "running" -> "notRunning" for a page load.
 RUN_FINISHED = """() => document.querySelector('[data-testid="stApp"]')
     ?.getAttribute('data-test-script-state') === 'notRunning'"""
-
-# Generation only (a benchmark fixture, not warehouse logic): parameters are bound.
-GENERATE = [
-    """
-    insert into entities by name
-    select
-        'e' || i as entity_id,
-        'Entity ' || i as canonical_name,
-        ['PERSON', 'ORG', 'GPE', 'LOC', 'NORP', 'MISC'][1 + i % 6] as entity_type,
-        ['alias ' || i] as aliases,
-        case when i % 6 in (2, 3) then 90 - 180 * random() end as latitude,
-        case when i % 6 in (2, 3) then 180 - 360 * random() end as longitude
-    from range($entities) as t(i)
-    """,
-    """
-    insert into loads (load_id, started_at, finished_at, status, logical_date, n_loaded,
-                       audit_success, audit_summary, published_version)
-    select 'load-' || d, $first::timestamptz + to_days(d::int), $first::timestamptz
-           + to_days(d::int) + interval 5 minute, 'published', $first::timestamptz
-           + to_days(d::int), $articles // $days, true, 'all 32 expectations passed', d + 1
-    from range($days) as t(d)
-    """,
-    """
-    insert into articles by name
-    select
-        'a' || i as article_id,
-        'https://news.example/' || i as url,
-        'Source ' || (floor(200 * pow(random(), 2)))::int as source_name,
-        'Story ' || i || ' about topic ' || (i % 997) as title,
-        repeat('Officials said the plan would be reviewed next week. ', 40) as body,
-        $first::timestamptz + to_days((i % $days)::int) + to_hours((i % 24)::int)
-            as published_at,
-        now() as ingested_at,
-        ['en', 'en', 'en', 'fr', 'de', 'es'][1 + i % 6] as language,
-        360 as word_count,
-        md5(i::varchar) as content_hash,
-        'a' || case when i % 10 < 3 then i - i % 10 else i end as story_id,  -- 30% syndicated
-        random() * 2 - 1 as tone,
-        'load-' || (i % $days) as load_id,
-        $first::timestamptz + to_days((i % $days)::int) as interval_start,
-        '/in/' || i || '.txt' as input_uri
-    from range($articles) as t(i)
-    """,
-    """
-    insert into mentions by name
-    select
-        'm' || a || '-' || k as mention_id,
-        'a' || a as article_id,
-        'e' || (floor($entities * pow(random(), 3)))::int as entity_id,
-        'Entity' as surface,
-        k * 20 as start_char,
-        k * 20 + 6 as end_char,
-        k = 0 as in_title,
-        k as sentence_index,
-        1.0 as confidence,
-        random() * 2 - 1 as tone,
-        'load-0' as load_id
-    from range($articles) as t(a), range($mentions_per_article) as u(k)
-    """,
-    """
-    insert into audit_results by name
-    select
-        l.load_id, 'articles' as suite, 'expectation_' || k as expectation,
-        'column_' || k as column_name, true as success, 0 as unexpected_count
-    from loads as l, range(32) as t(k)
-    """,
-    """
-    insert into rejects by name
-    select
-        'load-' || (i % $days) as load_id, '/in/bad-' || i || '.txt' as input_uri,
-        ['EMPTY_FILE', 'MISSING_BODY', 'MALFORMED_JSON'][1 + i % 3] as reason_code,
-        'bad' as message, 'raw text' as raw
-    from range($articles // 20) as t(i)
-    """,
-]
-
-
-def build(settings: Settings, articles: int, days: int = 365) -> Path:
-    path = version_path(settings, 1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    params = {
-        "articles": articles,
-        "entities": max(1000, articles // 5),
-        "mentions_per_article": 12,
-        "days": days,
-        "first": "2024-01-01 00:00:00+00",
-    }
-    with duckdb.connect(str(path)) as con:
-        migrate(con)
-        con.execute("select setseed(0.42)")
-        for statement in GENERATE:
-            names = {key: value for key, value in params.items() if f"${key}" in statement}
-            con.execute(statement, names)
-        for name in sql_files("views"):
-            run_sql_file(con, name)
-    point_readers_at(settings, 1)
-    return path
 
 
 def page_queries(path: Path) -> dict[str, list[tuple[str, dict[str, Any]]]]:
@@ -310,24 +213,14 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="wirehouse-dash-bench-") as tmp:
-        settings = Settings(home=Path(tmp))
-        started = time.perf_counter()
-        path = build(settings, args.articles)
-        build_seconds = time.perf_counter() - started
-        snapshot = current_snapshot(settings)
-        assert snapshot is not None
-        with duckdb.connect(str(path), read_only=True) as con:
-            counts = {
-                table: con.execute(f"select count(*) from {table}").fetchone()[0]
-                for table in ("articles", "entities", "mentions", "loads")
-            }
-        queries = time_queries(snapshot.path, args.repeat)
-        browser = time_browser(settings.home) if args.browser else []
+        built = build(Settings(home=Path(tmp)), args.articles)
+        queries = time_queries(built.snapshot, args.repeat)
+        browser = time_browser(built.settings.home) if args.browser else []
         text = render(
             args.articles,
-            build_seconds,
-            path.stat().st_size,
-            counts,
+            built.build_seconds,
+            built.snapshot.stat().st_size,
+            built.counts,
             queries,
             browser,
             args.repeat,

@@ -16,6 +16,7 @@ from flows.steps.progress import stage
 from flows.warehouse import connect, fetch_frame, run_sql_file, sql_files, transaction
 
 PUBLISH_ORDER = (
+    "aggregates",
     "articles",
     "article_bands",
     "story_moves",
@@ -29,7 +30,15 @@ PUBLISH_ORDER = (
 
 # The publish files that change tables the snapshot holds, in publish order: applied to a
 # copy of the previous version they give this version (flows/snapshots.py).
-SNAPSHOT_DELTA = ("articles", "story_moves", "duplicates", "rejects", "entities", "mentions")
+SNAPSHOT_DELTA = (
+    "aggregates",
+    "articles",
+    "story_moves",
+    "duplicates",
+    "rejects",
+    "entities",
+    "mentions",
+)
 
 
 class ChecksFailed(RuntimeError):

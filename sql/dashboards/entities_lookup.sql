@@ -1,9 +1,16 @@
 -- grain: one row per entity whose name or alias contains $name (case-insensitive; '' matches
 -- all), the most mentioned $limit first
-with mentioned as (
-    select entity_id, count(*) as n_mentions
-    from mentions
-    group by entity_id
+-- (mentions counted from entity_days, by integer key before the names join)
+with counted as (
+    select entity_key, sum(n_mentions)::bigint as n_mentions
+    from entity_days
+    group by entity_key
+),
+
+mentioned as (
+    select k.entity_id, c.n_mentions
+    from counted as c
+    inner join entity_keys as k using (entity_key)
 )
 
 select

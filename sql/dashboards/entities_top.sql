@@ -1,15 +1,15 @@
 -- grain: one row per entity mentioned in [$start, $end] (of $entity_type, or any type when
 -- it is ''), ranked by mentions within its type; the top $limit of each type
--- (the sums of agg_entity_mentions_daily over the window, grouped by id before names join)
+-- (entity_days of the window, summed by integer key before names join: the sums of
+-- agg_entity_mentions_daily over the window)
 with counted as (
     select
-        m.entity_id,
-        count(*) as n_mentions,
-        count(distinct m.article_id) as n_articles
-    from mentions as m
-    inner join article_days as d using (article_id)
-    where d.day between $start and $end
-    group by m.entity_id
+        entity_key,
+        sum(n_mentions)::bigint as n_mentions,
+        sum(n_articles)::bigint as n_articles
+    from entity_days
+    where day between $start and $end
+    group by entity_key
 ),
 
 ranked as (
@@ -24,6 +24,7 @@ ranked as (
         c.n_articles,
         e.entity_id
     from counted as c
+    inner join entity_keys as k using (entity_key)
     inner join entities as e using (entity_id)
     where $entity_type = '' or e.entity_type = $entity_type
 )

@@ -1,23 +1,26 @@
 -- grain: one row per entity mentioned in an article with $entity_id, the $limit sharing most
--- articles first (the same counts as agg_entity_cooccurrence, computed for one entity only)
-with own_articles as (
-    select distinct article_id from mentions where entity_id = $entity_id
+-- articles first (the counts of agg_entity_cooccurrence: entity_pairs, either side)
+with own as (
+    select entity_key from entity_keys where entity_id = $entity_id
 ),
 
 partners as (
-    select distinct m.article_id, m.entity_id
-    from mentions as m
-    inner join own_articles as o using (article_id)
-    where m.entity_id <> $entity_id
+    select p.entity_key_b as entity_key, p.n_articles
+    from entity_pairs as p
+    inner join own as o on p.entity_key_a = o.entity_key
+    union all
+    select p.entity_key_a as entity_key, p.n_articles
+    from entity_pairs as p
+    inner join own as o on p.entity_key_b = o.entity_key
 )
 
 select
     e.entity_id,
     e.canonical_name,
     e.entity_type,
-    count(*) as n_articles
+    p.n_articles
 from partners as p
+inner join entity_keys as k using (entity_key)
 inner join entities as e using (entity_id)
-group by all
-order by n_articles desc, e.canonical_name, e.entity_id
+order by p.n_articles desc, e.canonical_name, e.entity_id
 limit $limit

@@ -1,31 +1,34 @@
 -- grain: one row per linked place (an entity with coordinates) mentioned in [$start, $end],
 -- the $limit most mentioned first
+-- (entity_days of the window, summed by integer key before names join)
 with places as (
-    select entity_id from entities where latitude is not null and longitude is not null
+    select k.entity_key, e.*
+    from entities as e
+    inner join entity_keys as k using (entity_id)
+    where e.latitude is not null and e.longitude is not null
 ),
 
 counted as (
     select
-        m.entity_id,
-        count(*) as n_mentions,
-        count(distinct m.article_id) as n_articles
-    from mentions as m
-    inner join places as p using (entity_id)
-    inner join article_days as d using (article_id)
+        d.entity_key,
+        sum(d.n_mentions)::bigint as n_mentions,
+        sum(d.n_articles)::bigint as n_articles
+    from entity_days as d
+    semi join places as p using (entity_key)
     where d.day between $start and $end
-    group by m.entity_id
+    group by d.entity_key
 )
 
 select
-    e.canonical_name,
-    e.entity_type,
-    e.country_code,
-    e.latitude,
-    e.longitude,
+    p.canonical_name,
+    p.entity_type,
+    p.country_code,
+    p.latitude,
+    p.longitude,
     c.n_mentions,
     c.n_articles,
-    e.entity_id
+    p.entity_id
 from counted as c
-inner join entities as e using (entity_id)
-order by c.n_mentions desc, e.canonical_name, e.entity_id
+inner join places as p using (entity_key)
+order by c.n_mentions desc, p.canonical_name, p.entity_id
 limit $limit

@@ -15,6 +15,21 @@ with counts as (
     union all
     select 'duplicates', (select count(*) from snap.main.duplicates),
         (select count(*) from news.main.duplicates)
+    union all
+    select 'entity_keys', (select count(*) from snap.main.entity_keys),
+        (select count(*) from news.main.entity_keys)
+    union all
+    select 'source_days', (select count(*) from snap.main.source_days),
+        (select count(*) from news.main.source_days)
+    union all
+    select 'entity_days', (select count(*) from snap.main.entity_days),
+        (select count(*) from news.main.entity_days)
+    union all
+    select 'entity_articles', (select count(*) from snap.main.entity_articles),
+        (select count(*) from news.main.entity_articles)
+    union all
+    select 'entity_pairs', (select count(*) from snap.main.entity_pairs),
+        (select count(*) from news.main.entity_pairs)
 )
 
 select table_name, snap_rows, live_rows

@@ -1,27 +1,24 @@
 -- grain: one row per unordered pair of entities mentioned in the same article
+-- (entity_pairs, counted at publish; entity_id_a sorts before entity_id_b)
 create or replace view agg_entity_cooccurrence as
-with pairs as (
-    select distinct article_id, entity_id from mentions
+with named as (
+    select k.entity_key, e.entity_id, e.canonical_name, e.entity_type
+    from entity_keys as k
+    inner join entities as e using (entity_id)
 ),
 
 final as (
     select
         a.entity_id as entity_id_a,
+        a.canonical_name as canonical_name_a,
+        a.entity_type as entity_type_a,
         b.entity_id as entity_id_b,
-        count(*) as n_articles
-    from pairs as a
-    inner join pairs as b on a.article_id = b.article_id and a.entity_id < b.entity_id
-    group by all
+        b.canonical_name as canonical_name_b,
+        b.entity_type as entity_type_b,
+        p.n_articles
+    from entity_pairs as p
+    inner join named as a on a.entity_key = p.entity_key_a
+    inner join named as b on b.entity_key = p.entity_key_b
 )
 
-select
-    f.entity_id_a,
-    ea.canonical_name as canonical_name_a,
-    ea.entity_type as entity_type_a,
-    f.entity_id_b,
-    eb.canonical_name as canonical_name_b,
-    eb.entity_type as entity_type_b,
-    f.n_articles
-from final as f
-inner join entities as ea on ea.entity_id = f.entity_id_a
-inner join entities as eb on eb.entity_id = f.entity_id_b
+select * from final

@@ -17,6 +17,7 @@ import pytest
 
 from flows.core.stories import BAND_SCHEMA, band_components, story_bands
 from flows.warehouse import run_sql_file
+from tests.sql.test_aggregates import rebuild_aggregates
 
 Insert = Callable[..., None]
 # article_id -> bucket letters it falls in (letter = a (band, band_hash) pair)
@@ -333,6 +334,7 @@ def story_views(con: duckdb.DuckDBPyConnection, insert: Insert) -> duckdb.DuckDB
             for i, (a, e) in enumerate(mentions)
         ),
     )
+    rebuild_aggregates(con)  # the rows were published directly
     run_sql_file(con, "views/000_article_days.sql")
     run_sql_file(con, "views/070_agg_entity_stories_daily.sql")
     return con

@@ -1,0 +1,92 @@
+-- grain: the aggregate tables (schema/100_aggregates.sql) gain this run's articles and their
+-- mentions, so the cost follows the run. Runs first in the publish order: the run's new
+-- articles are the staged ones not in main.articles yet (publish/articles.sql appends exactly
+-- those) and its mentions are theirs (the entity step reads new articles only).
+
+create or replace temp table new_articles as
+select
+    s.article_id,
+    s.load_id,
+    cast(coalesce(s.published_at, s.interval_start) at time zone 'UTC' as date) as day,
+    coalesce(s.story_id, s.article_id) as story_id,
+    s.source_name,
+    s.language,
+    s.tone
+from staging.articles as s
+anti join main.articles as a on a.article_id = s.article_id;
+
+-- entities mentioned for the first time get the next keys
+insert into main.entity_keys
+select
+    entity_id,
+    (select coalesce(max(entity_key), 0) from main.entity_keys)
+    + row_number() over (order by entity_id) as entity_key
+from (
+    select distinct m.entity_id
+    from staging.mentions as m
+    semi join new_articles as n using (article_id)
+) as mentioned
+anti join main.entity_keys as k using (entity_id);
+
+create or replace temp table new_mentions as
+select
+    n.load_id,
+    n.day,
+    k.entity_key,
+    m.entity_id,
+    m.article_id,
+    n.story_id,
+    m.tone,
+    n.tone as article_tone
+from staging.mentions as m
+inner join new_articles as n using (article_id)
+inner join main.entity_keys as k using (entity_id);
+
+insert into main.source_days
+select load_id, day, source_name, language, count(*) as n_articles
+from new_articles
+group by all;
+
+insert into main.entity_days
+select
+    load_id,
+    day,
+    entity_key,
+    count(*) as n_mentions,
+    count(distinct article_id) as n_articles,
+    sum(tone) as sentence_tone_sum,
+    count(tone) as n_sentence_tones,
+    sum(article_tone) as article_tone_sum,
+    count(article_tone) as n_article_tones
+from new_mentions
+group by load_id, day, entity_key;
+
+-- published stories the run renames (publish/story_moves.sql renames them in articles)
+update main.entity_articles as t
+set story_id = m.new_story_id
+from staging.story_moves as m
+where t.story_id = m.old_story_id;
+
+insert into main.entity_articles
+select distinct load_id, day, entity_key, article_id, story_id
+from new_mentions;
+
+merge into main.entity_pairs as p
+using (
+    with article_entities as (
+        select distinct article_id, entity_id, entity_key from new_mentions
+    )
+
+    select x.entity_key as entity_key_a, y.entity_key as entity_key_b, count(*) as n_articles
+    from article_entities as x
+    inner join article_entities as y
+        on x.article_id = y.article_id and x.entity_id < y.entity_id
+    group by x.entity_key, y.entity_key
+) as d
+on p.entity_key_a = d.entity_key_a and p.entity_key_b = d.entity_key_b
+when matched then update set n_articles = p.n_articles + d.n_articles
+when not matched then insert (entity_key_a, entity_key_b, n_articles)
+values (d.entity_key_a, d.entity_key_b, d.n_articles);
+
+drop table new_mentions;
+drop table new_articles;
