@@ -32,9 +32,20 @@ def test_sample_article_is_published_with_its_fields(settings: Settings) -> None
     assert report.n_mentions > 0 and report.n_entities > 0
 
 
-SAMPLE_PLACES = (
-    "Hama Syria Damascus Homs Aleppo Idlib Russia Iran Turkey Moscow Hmeimim Tartus".split()
-)
+SAMPLE_PLACES = [
+    "Hama",
+    "Syria",
+    "Damascus",
+    "Homs",
+    "Aleppo",
+    "Idlib",
+    "Russia",
+    "Iran",
+    "Turkey",
+    "Moscow",
+    "Hmeimim",
+    "Tartus",
+]
 SAMPLE_ORGS = ("Hayat Tahrir al-Sham", "Human Rights Watch", "Islamic State", "al-Nusra")
 
 
