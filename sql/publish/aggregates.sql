@@ -1,4 +1,4 @@
--- grain: the aggregate tables (schema/100_aggregates.sql) gain this run's articles and their
+-- grain: the aggregate tables (schema/110_aggregates.sql) gain this run's articles and their
 -- mentions, so the cost follows the run. Runs first in the publish order: the run's new
 -- articles are the staged ones not in main.articles yet (publish/articles.sql appends exactly
 -- those) and its mentions are theirs (the entity step reads new articles only).

@@ -1,7 +1,7 @@
 -- grain: removes every row the replaced loads wrote, so the interval is loaded as if for the
 -- first time; other intervals' rows are not touched (the ledger and audit history stay)
 
--- the aggregate tables (schema/100_aggregates.sql) first: pair counts lose the articles that
+-- the aggregate tables (schema/110_aggregates.sql) first: pair counts lose the articles that
 -- are about to go, the per-load rows go with their loads
 update main.entity_pairs as p
 set n_articles = p.n_articles - g.n_articles

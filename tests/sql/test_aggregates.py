@@ -1,4 +1,4 @@
-"""The aggregate tables (schema/100_aggregates.sql) that the views read: kept by
+"""The aggregate tables (schema/110_aggregates.sql) that the views read: kept by
 publish/aggregates.sql run by run and by reprocess/clear_replaced.sql, written into snapshots
 incrementally or whole, and filled from the base tables by the migration. Every view must give
 what its plain definition over articles and mentions gives (REFERENCE: the views as they were
@@ -115,7 +115,7 @@ def rebuild_aggregates(con: duckdb.DuckDBPyConnection) -> None:
     that had data before them (tests insert published rows directly)."""
     for table in AGGREGATES:
         con.execute(f"delete from main.{table}")
-    run_sql_file(con, "schema/100_aggregates.sql")
+    run_sql_file(con, "schema/110_aggregates.sql")
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
