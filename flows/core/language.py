@@ -53,7 +53,10 @@ def detect_languages(texts: pl.Series) -> pl.Series:
     """ISO 639-1 code of the dominant language of each text, or "und"; same length and order."""
     frame = pl.DataFrame({"text": texts.fill_null("").str.slice(0, PREFIX_CHARS)})
     frame = frame.with_row_index("row")
-    script = _script_votes(frame)
+    # Every script in SCRIPTS lies outside ASCII: an all-ASCII text has no script vote.
+    script = _script_votes(
+        frame.filter(pl.col("text").str.len_bytes() != pl.col("text").str.len_chars())
+    )
     words = (
         frame.select("row", word=pl.col("text").str.to_lowercase().str.extract_all(r"\p{L}+"))
         .explode("word")
