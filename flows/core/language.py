@@ -51,7 +51,12 @@ def _stopword_table() -> pl.DataFrame:
 
 def detect_languages(texts: pl.Series) -> pl.Series:
     """ISO 639-1 code of the dominant language of each text, or "und"; same length and order."""
-    frame = pl.DataFrame({"text": texts.fill_null("").str.slice(0, PREFIX_CHARS)})
+    return language_query(texts).collect(engine="in-memory").get_column("language")
+
+
+def language_query(texts: pl.Series) -> pl.LazyFrame:
+    """detect_languages as a lazy query (one column, language), to run beside other work."""
+    frame = pl.LazyFrame({"text": texts.fill_null("").str.slice(0, PREFIX_CHARS)})
     frame = frame.with_row_index("row")
     # Every script in SCRIPTS lies outside ASCII: an all-ASCII text has no script vote.
     script = _script_votes(
@@ -60,7 +65,7 @@ def detect_languages(texts: pl.Series) -> pl.Series:
     words = (
         frame.select("row", word=pl.col("text").str.to_lowercase().str.extract_all(r"\p{L}+"))
         .explode("word")
-        .join(_stopword_table(), on="word")
+        .join(_stopword_table().lazy(), on="word")
         .group_by("row", "language")
         .agg(score=pl.len())
         .filter(pl.col("score") >= MIN_STOPWORD_HITS)
@@ -72,15 +77,12 @@ def detect_languages(texts: pl.Series) -> pl.Series:
     )
     return (
         frame.select("row")
-        .join(best, on="row", how="left")
-        .sort("row")
-        .get_column("language")
-        .fill_null("und")
-        .alias("language")
+        .join(best, on="row", how="left", maintain_order="left")
+        .select(pl.col("language").fill_null("und"))
     )
 
 
-def _script_votes(frame: pl.DataFrame) -> pl.DataFrame:
+def _script_votes(frame: pl.LazyFrame) -> pl.LazyFrame:
     """A non-Latin script wins outright when it covers a third of the letters."""
     text = pl.col("text")
     counts = frame.select(

@@ -14,6 +14,9 @@ from importlib import resources
 import polars as pl
 
 ALPHA = 15.0  # VADER's normalization constant for the compound score
+# The in-memory engine sums a text's valences in text order; the streaming engine sums them
+# in another order, and a tone would differ in its last bits from the in-memory one.
+ENGINE = "in-memory"
 TONE_SCHEMA = pl.Schema(
     {"tone": pl.Float64, "tone_positive": pl.Float64, "tone_negative": pl.Float64}
 )
@@ -31,13 +34,18 @@ def lexicon() -> pl.DataFrame:
 def tone_scores(texts: pl.Series) -> pl.DataFrame:
     """Per text: tone = VADER-normalized compound in [-1, 1]; tone_positive/negative = share
     of words (0..1) with positive/negative valence. Null text -> nulls; same length/order."""
-    frame = pl.DataFrame({"text": texts}).with_row_index("row")
-    words = frame.select(
-        "row", word=pl.col("text").str.to_lowercase().str.extract_all(r"[a-z][a-z'\-]*")
-    ).explode("word")
-    counts = words.group_by("row").agg(n_words=pl.col("word").count())
+    return tone_query(texts).collect(engine=ENGINE)
+
+
+def tone_query(texts: pl.Series) -> pl.LazyFrame:
+    """tone_scores as a lazy query, to run beside other work."""
+    words = pl.col("text").str.to_lowercase().str.extract_all(r"[a-z][a-z'\-]*")
+    frame = pl.LazyFrame({"text": texts}).select(word=words).with_row_index("row")
+    # Valences are summed in text order whatever the sizes of the two sides, so a text's
+    # tone does not change in the last bits from run to run.
     scored = (
-        words.join(lexicon(), on="word")
+        frame.explode("word")
+        .join(lexicon().lazy(), on="word", maintain_order="left")
         .group_by("row")
         .agg(
             total=pl.col("valence").sum(),
@@ -45,15 +53,13 @@ def tone_scores(texts: pl.Series) -> pl.DataFrame:
             n_neg=(pl.col("valence") < 0).sum(),
         )
     )
-    joined = (
-        frame.select("row", "text")
-        .join(counts, on="row", how="left")
-        .join(scored, on="row", how="left")
-    )
+    joined = frame.select(
+        "row", has_text=pl.col("word").is_not_null(), n_words=pl.col("word").list.len()
+    ).join(scored, on="row", how="left", maintain_order="left")
     n_words = pl.col("n_words").cast(pl.Float64)
-    has_words = pl.col("text").is_not_null() & (pl.col("n_words").fill_null(0) > 0)
+    has_words = pl.col("has_text") & (pl.col("n_words").fill_null(0) > 0)
     total = pl.col("total").fill_null(0.0)
-    return joined.sort("row").select(
+    return joined.select(
         tone=pl.when(has_words).then(total / (total * total + ALPHA).sqrt()),
         tone_positive=pl.when(has_words).then(pl.col("n_pos").fill_null(0) / n_words),
         tone_negative=pl.when(has_words).then(pl.col("n_neg").fill_null(0) / n_words),
