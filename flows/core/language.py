@@ -65,6 +65,7 @@ def language_query(texts: pl.Series) -> pl.LazyFrame:
     words = (
         frame.select("row", word=pl.col("text").str.to_lowercase().str.extract_all(r"\p{L}+"))
         .explode("word")
+        .filter(pl.col("word").is_in(_stopword_table().get_column("word").implode()))
         .join(_stopword_table().lazy(), on="word")
         .group_by("row", "language")
         .agg(score=pl.len())

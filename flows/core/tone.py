@@ -43,8 +43,10 @@ def tone_query(texts: pl.Series) -> pl.LazyFrame:
     frame = pl.LazyFrame({"text": texts}).select(word=words).with_row_index("row")
     # Valences are summed in text order whatever the sizes of the two sides, so a text's
     # tone does not change in the last bits from run to run.
+    # Most words are not in the lexicon: a set lookup drops them before the join.
     scored = (
         frame.explode("word")
+        .filter(pl.col("word").is_in(lexicon().get_column("word").implode()))
         .join(lexicon().lazy(), on="word", maintain_order="left")
         .group_by("row")
         .agg(
