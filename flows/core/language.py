@@ -51,22 +51,18 @@ def _stopword_table() -> pl.DataFrame:
 
 def detect_languages(texts: pl.Series) -> pl.Series:
     """ISO 639-1 code of the dominant language of each text, or "und"; same length and order."""
-    return language_query(texts).collect(engine="in-memory").get_column("language")
-
-
-def language_query(texts: pl.Series) -> pl.LazyFrame:
-    """detect_languages as a lazy query (one column, language), to run beside other work."""
-    frame = pl.LazyFrame({"text": texts.fill_null("").str.slice(0, PREFIX_CHARS)})
+    frame = pl.DataFrame({"text": texts.fill_null("").str.slice(0, PREFIX_CHARS)})
     frame = frame.with_row_index("row")
     # Every script in SCRIPTS lies outside ASCII: an all-ASCII text has no script vote.
     script = _script_votes(
         frame.filter(pl.col("text").str.len_bytes() != pl.col("text").str.len_chars())
     )
+    stopwords = _stopword_table()
     words = (
         frame.select("row", word=pl.col("text").str.to_lowercase().str.extract_all(r"\p{L}+"))
         .explode("word")
-        .filter(pl.col("word").is_in(_stopword_table().get_column("word").implode()))
-        .join(_stopword_table().lazy(), on="word")
+        .filter(pl.col("word").is_in(stopwords.get_column("word").implode()))
+        .join(stopwords, on="word")
         .group_by("row", "language")
         .agg(score=pl.len())
         .filter(pl.col("score") >= MIN_STOPWORD_HITS)
@@ -79,11 +75,13 @@ def language_query(texts: pl.Series) -> pl.LazyFrame:
     return (
         frame.select("row")
         .join(best, on="row", how="left", maintain_order="left")
-        .select(pl.col("language").fill_null("und"))
+        .get_column("language")
+        .fill_null("und")
+        .alias("language")
     )
 
 
-def _script_votes(frame: pl.LazyFrame) -> pl.LazyFrame:
+def _script_votes(frame: pl.DataFrame) -> pl.DataFrame:
     """A non-Latin script wins outright when it covers a third of the letters."""
     text = pl.col("text")
     counts = frame.select(

@@ -14,12 +14,11 @@ import polars as pl
 
 from flows.core.dates import parse_published
 from flows.core.extractors import extractor_expr
-from flows.core.language import language_query
+from flows.core.language import detect_languages
 from flows.core.origin import with_origin
 from flows.core.reasons import Reason
 from flows.core.schemas import NORMALIZED, REJECTS
-from flows.core.tone import ENGINE as TONE_ENGINE
-from flows.core.tone import tone_query
+from flows.core.tone import tone_scores
 from flows.core.urls import canonical_url, url_domain
 
 _CONTROL = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F\x{200B}\x{FEFF}]"
@@ -114,10 +113,8 @@ def _normalize_part(records: pl.DataFrame, max_field_chars: int) -> Normalized:
         date_unparsed=pl.col("published_raw").is_not_null() & pl.col("published_at").is_null()
     )
     text = articles.get_column("_text")
-    # Both at once (Polars runs the two queries side by side); the engine tone_scores uses.
-    queries = [language_query(text), tone_query(text)]
-    languages, tones = pl.collect_all(queries, engine=TONE_ENGINE)
-    articles = pl.concat([articles, languages, tones], how="horizontal")
+    articles = articles.with_columns(language=detect_languages(text))
+    articles = pl.concat([articles, tone_scores(text)], how="horizontal")
     articles = articles.select(list(NORMALIZED.names()))
     articles = articles.cast(dict(NORMALIZED))
     return Normalized(articles, rejects, int(articles.get_column("date_unparsed").sum()))

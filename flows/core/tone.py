@@ -14,9 +14,6 @@ from importlib import resources
 import polars as pl
 
 ALPHA = 15.0  # VADER's normalization constant for the compound score
-# The in-memory engine sums a text's valences in text order; the streaming engine sums them
-# in another order, and a tone would differ in its last bits from the in-memory one.
-ENGINE = "in-memory"
 TONE_SCHEMA = pl.Schema(
     {"tone": pl.Float64, "tone_positive": pl.Float64, "tone_negative": pl.Float64}
 )
@@ -34,26 +31,20 @@ def lexicon() -> pl.DataFrame:
 def tone_scores(texts: pl.Series) -> pl.DataFrame:
     """Per text: tone = VADER-normalized compound in [-1, 1]; tone_positive/negative = share
     of words (0..1) with positive/negative valence. Null text -> nulls; same length/order."""
-    return tone_query(texts).collect(engine=ENGINE)
-
-
-def tone_query(texts: pl.Series) -> pl.LazyFrame:
-    """tone_scores as a lazy query, to run beside other work."""
-    words = pl.col("text").str.to_lowercase().str.extract_all(r"[a-z][a-z'\-]*")
-    frame = pl.LazyFrame({"text": texts}).select(word=words).with_row_index("row")
-    # Valences are summed in text order whatever the sizes of the two sides, so a text's
-    # tone does not change in the last bits from run to run.
-    # Most words are not in the lexicon: a set lookup drops them before the join.
-    scored = (
+    words = texts.str.to_lowercase().str.extract_all(r"[a-z][a-z'\-]*")
+    frame = pl.DataFrame({"word": words}).with_row_index("row")
+    # Most words are not in the lexicon: a set lookup drops them before the join. The join
+    # keeps text order, so valences are summed in the same order whatever the batch size
+    # (the larger side of a join decides its output order otherwise).
+    hits = (
         frame.explode("word")
         .filter(pl.col("word").is_in(lexicon().get_column("word").implode()))
-        .join(lexicon().lazy(), on="word", maintain_order="left")
-        .group_by("row")
-        .agg(
-            total=pl.col("valence").sum(),
-            n_pos=(pl.col("valence") > 0).sum(),
-            n_neg=(pl.col("valence") < 0).sum(),
-        )
+        .join(lexicon(), on="word", maintain_order="left")
+    )
+    scored = hits.group_by("row").agg(
+        total=pl.col("valence").sum(),
+        n_pos=(pl.col("valence") > 0).sum(),
+        n_neg=(pl.col("valence") < 0).sum(),
     )
     joined = frame.select(
         "row", has_text=pl.col("word").is_not_null(), n_words=pl.col("word").list.len()
