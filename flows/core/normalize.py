@@ -140,8 +140,9 @@ def _clean_texts(records: pl.DataFrame) -> list[pl.Series]:
 
 
 def _word_count(body: pl.Expr) -> pl.Expr:
-    """Words in a cleaned body, where every whitespace run is one space or one paragraph
-    break: runs + 1, the same as counting r"\S+" matches at a fraction of the cost."""
+    """Words (non-whitespace runs) in a cleaned body. Cleaning leaves one space or one
+    paragraph break between words, so counting those literals is exact, and cheaper than
+    matching every word with a regex."""
     runs = body.str.count_matches(" ", literal=True) + body.str.count_matches("\n\n", literal=True)
     return (runs + (body.str.len_bytes() > 0).cast(pl.UInt32)).cast(pl.Int32)
 
