@@ -1,4 +1,4 @@
-"""Raw records -> normalized articles, as one Polars query over the whole batch.
+"""Raw records -> normalized articles, as Polars passes over whole columns of a batch.
 
 Record-level rules live here (a record missing its title or body, or with a field over
 the size cap, becomes a reject); batch-level rules are expectations in the audit.
@@ -6,6 +6,7 @@ the size cap, becomes a reject); batch-level rules are expectations in the audit
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -80,7 +81,7 @@ def normalize_records(records: pl.DataFrame, max_field_chars: int) -> Normalized
     Each record is normalized on its own, so the batch is cut into one part per Polars
     thread and the parts run side by side: most passes over a text column use one core.
     """
-    size = max(MIN_PART_ROWS, -(-records.height // pl.thread_pool_size()))
+    size = max(MIN_PART_ROWS, math.ceil(records.height / pl.thread_pool_size()))
     parts = [records.slice(start, size) for start in range(0, records.height, size)]
     if len(parts) <= 1:
         return _normalize_part(records, max_field_chars)
