@@ -42,15 +42,24 @@ _ZONE_NAMES = r"\s*(?:GMT|UTC|UT|Z)$"
 
 
 def parse_published(raw: pl.Expr) -> pl.Expr:
+    # The two cleaned spellings are struct fields, computed once for all the formats tried.
     text = raw.str.strip_chars().str.replace(r"\s+", " ")
+    spellings = pl.struct(text.alias("text"))
     # "…GMT", "…UTC" and a trailing "Z" mean +00:00; normalise so one %z format covers them.
-    zoned = text.str.replace(_ZONE_NAMES, " +0000").str.replace(r"(\d) \+0000$", "${1}+0000")
+    spellings = spellings.struct.with_fields(
+        zoned=pl.field("text")
+        .str.replace(_ZONE_NAMES, " +0000")
+        .str.replace(r"(\d) \+0000$", "${1}+0000")
+    )
     attempts = [
-        zoned.str.to_datetime(f, strict=False, time_zone="UTC", time_unit="us")
+        pl.field("zoned").str.to_datetime(f, strict=False, time_zone="UTC", time_unit="us")
         for f in AWARE_FORMATS
     ]
     attempts += [
-        text.str.to_datetime(f, strict=False, time_unit="us").dt.replace_time_zone("UTC")
+        pl.field("text")
+        .str.to_datetime(f, strict=False, time_unit="us")
+        .dt.replace_time_zone("UTC")
         for f in NAIVE_FORMATS
     ]
-    return pl.coalesce(attempts).cast(UTC_TS)
+    parsed = spellings.struct.with_fields(_parsed=pl.coalesce(attempts).cast(UTC_TS))
+    return parsed.struct.field("_parsed").name.keep()

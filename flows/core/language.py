@@ -53,11 +53,16 @@ def detect_languages(texts: pl.Series) -> pl.Series:
     """ISO 639-1 code of the dominant language of each text, or "und"; same length and order."""
     frame = pl.DataFrame({"text": texts.fill_null("").str.slice(0, PREFIX_CHARS)})
     frame = frame.with_row_index("row")
-    script = _script_votes(frame)
+    # Every script in SCRIPTS lies outside ASCII: an all-ASCII text has no script vote.
+    script = _script_votes(
+        frame.filter(pl.col("text").str.len_bytes() != pl.col("text").str.len_chars())
+    )
+    stopwords = _stopword_table()
     words = (
         frame.select("row", word=pl.col("text").str.to_lowercase().str.extract_all(r"\p{L}+"))
         .explode("word")
-        .join(_stopword_table(), on="word")
+        .filter(pl.col("word").is_in(stopwords.get_column("word").implode()))
+        .join(stopwords, on="word")
         .group_by("row", "language")
         .agg(score=pl.len())
         .filter(pl.col("score") >= MIN_STOPWORD_HITS)
@@ -69,8 +74,7 @@ def detect_languages(texts: pl.Series) -> pl.Series:
     )
     return (
         frame.select("row")
-        .join(best, on="row", how="left")
-        .sort("row")
+        .join(best, on="row", how="left", maintain_order="left")
         .get_column("language")
         .fill_null("und")
         .alias("language")

@@ -74,13 +74,14 @@ _WIRE_CREDIT = (
     r"\s*(?:[-–—:]|\s|$)"
 )
 
-_FIRST_LINE = r"^\s*([^\n]*)"
-_LAST_LINE = r"([^\n]*)\s*$"
 # Marker lines (a teaser with its marker at most) are short; looking only this far into each
 # end keeps the capturing regexes (slow per character) off long paragraphs.
 MAX_MARKER_CHARS = 1_000
 _WITHOUT_FIRST_LINE = r"^\s*[^\n]*\s*"
 _WITHOUT_LAST_LINE = r"\s*[^\n]*\s*$"
+# Every marker line holds one of these words: a line without them is no marker, and the
+# capturing regexes above run only on the few lines that have them.
+_MARKER_WORDS = r"(?i)(?:originally|first|full article) "
 
 
 def _marker(line: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -100,13 +101,19 @@ def _marker(line: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return origin, kept
 
 
-def _end_line(body: pl.Expr, *, at_end: bool) -> pl.Expr:
-    """The first (or last) line of body, null when it is too long to be a marker line."""
+def _end_lines(frame: pl.DataFrame) -> pl.DataFrame:
+    """_first and _last: the body's first and last line (whitespace at the body's ends
+    trimmed), null when longer than MAX_MARKER_CHARS or when the body is null."""
     window = MAX_MARKER_CHARS + 1
-    stripped = body.str.strip_chars()
-    edge = stripped.str.slice(-window) if at_end else stripped.str.slice(0, window)
-    line = edge.str.extract(_LAST_LINE if at_end else _FIRST_LINE, 1)
-    return pl.when(line.str.len_chars() <= MAX_MARKER_CHARS).then(line)
+    stripped = pl.col("body").str.strip_chars()
+    lines = frame.select(
+        _first=stripped.str.slice(0, window).str.split("\n").list.first(),
+        _last=stripped.str.slice(-window).str.split("\n").list.last(),
+    )
+    short = {
+        c: pl.when(pl.col(c).str.len_chars() <= MAX_MARKER_CHARS).then(c) for c in lines.columns
+    }
+    return lines.with_columns(**short)
 
 
 def _drop_line(body: pl.Expr, pattern: str, kept: pl.Expr, *, at_end: bool) -> pl.Expr:
@@ -120,9 +127,29 @@ def with_origin(frame: pl.DataFrame) -> pl.DataFrame:
 
     Needs columns body and origin_source (other columns pass through untouched).
     """
+    lines = _end_lines(frame)
+    words = [pl.col(c).str.contains(_MARKER_WORDS).fill_null(False) for c in lines.columns]
+    rows = lines.select(pl.any_horizontal(words)).to_series().arg_true()
+    body, origin = frame.get_column("body"), frame.get_column("origin_source")
+    if rows.len():
+        marked = _strip_markers(
+            pl.concat([frame.select(body, origin), lines], how="horizontal")[rows]
+        )
+        body = body.clone().scatter(rows, marked.get_column("body"))
+        origin = origin.clone().scatter(rows, marked.get_column("origin_source"))
+    wire = body.str.extract(_WIRE_CREDIT, 1).str.to_lowercase()
+    agency = wire.replace_strict(AGENCIES, default=None, return_dtype=pl.String)
+    return frame.with_columns(body=body, origin_source=pl.coalesce(origin, agency))
+
+
+def _strip_markers(frame: pl.DataFrame) -> pl.DataFrame:
+    """Origin from the end lines' markers (origin_source first), marker lines out of body.
+
+    Needs body, origin_source, _first and _last (see _end_lines); returns body, origin_source.
+    """
     multi_line = pl.col("body").str.contains("\n")
-    first_origin, first_kept = _marker(_end_line(pl.col("body"), at_end=False))
-    last_origin, last_kept = _marker(_end_line(pl.col("body"), at_end=True))
+    first_origin, first_kept = _marker(pl.col("_first"))
+    last_origin, last_kept = _marker(pl.col("_last"))
     marked = frame.with_columns(
         _first_origin=first_origin,
         _first_kept=pl.when(multi_line).then(first_kept),
@@ -144,9 +171,6 @@ def with_origin(frame: pl.DataFrame) -> pl.DataFrame:
         .then(_drop_line(body, _WITHOUT_LAST_LINE, pl.col("_last_kept"), at_end=True))
         .otherwise(body)
     )
-    cleaned = cleaned.with_columns(body=body)
-    wire = pl.col("body").str.extract(_WIRE_CREDIT, 1).str.to_lowercase()
-    agency = wire.replace_strict(AGENCIES, default=None, return_dtype=pl.String)
-    return cleaned.with_columns(
-        origin_source=pl.coalesce("origin_source", "_first_origin", "_last_origin", agency)
-    ).drop("_first_origin", "_first_kept", "_last_origin", "_last_kept")
+    return cleaned.select(
+        body, origin_source=pl.coalesce("origin_source", "_first_origin", "_last_origin")
+    )

@@ -31,29 +31,28 @@ def lexicon() -> pl.DataFrame:
 def tone_scores(texts: pl.Series) -> pl.DataFrame:
     """Per text: tone = VADER-normalized compound in [-1, 1]; tone_positive/negative = share
     of words (0..1) with positive/negative valence. Null text -> nulls; same length/order."""
-    frame = pl.DataFrame({"text": texts}).with_row_index("row")
-    words = frame.select(
-        "row", word=pl.col("text").str.to_lowercase().str.extract_all(r"[a-z][a-z'\-]*")
-    ).explode("word")
-    counts = words.group_by("row").agg(n_words=pl.col("word").count())
-    scored = (
-        words.join(lexicon(), on="word")
-        .group_by("row")
-        .agg(
-            total=pl.col("valence").sum(),
-            n_pos=(pl.col("valence") > 0).sum(),
-            n_neg=(pl.col("valence") < 0).sum(),
-        )
+    words = texts.str.to_lowercase().str.extract_all(r"[a-z][a-z'\-]*")
+    frame = pl.DataFrame({"word": words}).with_row_index("row")
+    # Most words are not in the lexicon: a set lookup drops them before the join. The join
+    # keeps text order, so valences are summed in the same order whatever the batch size
+    # (the larger side of a join decides its output order otherwise).
+    hits = (
+        frame.explode("word")
+        .filter(pl.col("word").is_in(lexicon().get_column("word").implode()))
+        .join(lexicon(), on="word", maintain_order="left")
     )
-    joined = (
-        frame.select("row", "text")
-        .join(counts, on="row", how="left")
-        .join(scored, on="row", how="left")
+    scored = hits.group_by("row").agg(
+        total=pl.col("valence").sum(),
+        n_pos=(pl.col("valence") > 0).sum(),
+        n_neg=(pl.col("valence") < 0).sum(),
     )
+    joined = frame.select(
+        "row", has_text=pl.col("word").is_not_null(), n_words=pl.col("word").list.len()
+    ).join(scored, on="row", how="left", maintain_order="left")
     n_words = pl.col("n_words").cast(pl.Float64)
-    has_words = pl.col("text").is_not_null() & (pl.col("n_words").fill_null(0) > 0)
+    has_words = pl.col("has_text") & (pl.col("n_words").fill_null(0) > 0)
     total = pl.col("total").fill_null(0.0)
-    return joined.sort("row").select(
+    return joined.select(
         tone=pl.when(has_words).then(total / (total * total + ALPHA).sqrt()),
         tone_positive=pl.when(has_words).then(pl.col("n_pos").fill_null(0) / n_words),
         tone_negative=pl.when(has_words).then(pl.col("n_neg").fill_null(0) / n_words),

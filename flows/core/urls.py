@@ -18,36 +18,39 @@ TRACKING_PARAM = (
 
 
 def canonical_url(url: pl.Expr) -> pl.Expr:
+    # Each step reads the previous one's fields (pl.field), so the URL is parsed once.
     parts = url.str.strip_chars().str.extract_groups(URL_PARTS)
-    scheme = parts.struct.field("scheme").str.to_lowercase()
-    host = parts.struct.field("host").str.to_lowercase()
-    default_port = pl.when(scheme == "http").then(pl.lit(":80")).otherwise(pl.lit(":443"))
-    host = (
-        pl.when(host.str.ends_with(default_port))
-        .then(host.str.head(-3 - (scheme == "https").cast(pl.Int64)))
-        .otherwise(host)
-        .str.strip_chars_end(".")
-    )
-    path = parts.struct.field("path")
-    path = pl.when(path == "").then(pl.lit("/")).otherwise(path)
-    query = (
-        parts.struct.field("query")
+    parts = parts.struct.with_fields(
+        scheme=pl.field("scheme").str.to_lowercase(),
+        host=pl.field("host").str.to_lowercase(),
+        path=pl.when(pl.field("path") == "").then(pl.lit("/")).otherwise(pl.field("path")),
+        query=pl.field("query")
         .fill_null("")
         .str.split("&")
         .list.eval(
             pl.element().filter((pl.element() != "") & ~pl.element().str.contains(TRACKING_PARAM))
         )
         .list.sort()
-        .list.join("&")
+        .list.join("&"),
     )
-    base = pl.concat_str(scheme, pl.lit("://"), host, path)
-    return (
+    scheme, host = pl.field("scheme"), pl.field("host")
+    default_port = pl.when(scheme == "http").then(pl.lit(":80")).otherwise(pl.lit(":443"))
+    parts = parts.struct.with_fields(
+        host=pl.when(host.str.ends_with(default_port))
+        .then(host.str.head(-3 - (scheme == "https").cast(pl.Int64)))
+        .otherwise(host)
+        .str.strip_chars_end(".")
+    )
+    base = pl.concat_str(scheme, pl.lit("://"), host, pl.field("path"))
+    query = pl.field("query")
+    canonical = (
         pl.when(host.is_null() | (host == ""))
         .then(pl.lit(None, pl.String))
         .when(query == "")
         .then(base)
         .otherwise(pl.concat_str(base, pl.lit("?"), query))
     )
+    return parts.struct.with_fields(_canonical=canonical).struct.field("_canonical").name.keep()
 
 
 def url_domain(canonical: pl.Expr) -> pl.Expr:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, datetime
 from typing import Any
@@ -9,7 +10,16 @@ from typing import Any
 import polars as pl
 import pytest
 
-from flows.core.normalize import normalize_records
+from flows.core.normalize import (
+    MIN_PART_ROWS,
+    NFC_SAFE,
+    UNCLEAN_LINE,
+    UNCLEAN_PARAGRAPHS,
+    _normalize_part,
+    clean_line,
+    clean_paragraphs,
+    normalize_records,
+)
 from flows.core.schemas import NORMALIZED, RAW_RECORDS, REJECTS
 
 MAX_CHARS = 200
@@ -200,3 +210,114 @@ def test_empty_batch() -> None:
     assert result.articles.schema == NORMALIZED
     assert result.rejects.schema == REJECTS
     assert result.n_unparsed_dates == 0
+
+
+# ---- cleaning runs only where it changes something ----
+
+
+def _canonical_second_chars() -> set[int]:
+    """Characters that can be the second half of a canonical composition (NFC may merge them
+    into the character before), plus the Hangul vowel and final jamo."""
+    seconds = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for code in range(0x110000):
+        mapping = unicodedata.decomposition(chr(code))
+        if mapping and not mapping.startswith("<") and len(mapping.split()) == 2:
+            seconds.add(int(mapping.split()[1], 16))
+    return seconds
+
+
+def test_nfc_safe_characters_are_left_alone_by_nfc_wherever_they_stand() -> None:
+    ranges = [
+        (int(low, 16), int(high or low, 16))
+        for low, high in re.findall(r"\\x\{?([0-9A-F]+)\}?(?:-\\x\{?([0-9A-F]+)\}?)?", NFC_SAFE)
+    ]
+    assert ranges[0] == (0, 0x2FF) and len(ranges) > 5
+    seconds = _canonical_second_chars()
+    for low, high in ranges:
+        for code in range(low, high + 1):
+            char = chr(code)
+            # assigned, never reordered, never decomposed or replaced, never merged backwards
+            assert unicodedata.category(char) != "Cn", hex(code)
+            assert unicodedata.combining(char) == 0, hex(code)
+            assert unicodedata.normalize("NFC", char) == char, hex(code)
+            assert code not in seconds, hex(code)
+
+
+CLEAN_ALREADY = [
+    "Plain ASCII text.\n\nA second paragraph, with (punctuation) - and 42 numbers.",
+    "Curly “quotes” and a dash — in São Paulo’s café, for €5…",
+    "Москва и Токио: 東京 ソウル 서울.",
+    "x",
+]
+NEEDS_CLEANING = [
+    "Gene\u0300ve",  # decomposed: NFC composes it
+    "\u212b and \u2126",  # singletons: NFC replaces them
+    "tab\tinside",
+    "two  spaces",
+    " leading",
+    "trailing\n",
+    "one\nline break",
+    "three\n\n\nbreaks",
+    "space \n\nbefore",
+    "after\n\n space",
+    "bell\x07",
+    "zero\u200bwidth",
+    "nbsp\u00a0space",
+    "crlf\r\n\r\nend",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN_ALREADY + NEEDS_CLEANING)
+def test_only_texts_cleaning_would_change_are_flagged(text: str) -> None:
+    frame = pl.DataFrame({"t": [text]})
+    for clean, pattern in ((clean_paragraphs, UNCLEAN_PARAGRAPHS), (clean_line, UNCLEAN_LINE)):
+        cleaned = frame.select(clean(pl.col("t"))).item()
+        flagged = frame.select(pl.col("t").str.contains(pattern)).item()
+        # an unflagged text is one the cleaning leaves exactly as it is
+        assert flagged or cleaned == text
+    assert frame.select(pl.col("t").str.contains(UNCLEAN_PARAGRAPHS)).item() == (
+        text in NEEDS_CLEANING
+    )
+
+
+@pytest.mark.parametrize("text", [t for t in CLEAN_ALREADY + NEEDS_CLEANING if t.strip()])
+def test_batch_cleaning_matches_cleaning_every_text(text: str) -> None:
+    row = normalize_one(title=text, body=text)
+    frame = pl.DataFrame({"t": [text]})
+    assert row["title"] == frame.select(clean_line(pl.col("t"))).item()
+    assert row["body"] == frame.select(clean_paragraphs(pl.col("t"))).item()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "One two  three\n\nfour, five.",
+        "a\tb\r\nc \u00a0 d\n\n\n e\u2028f",
+        "single",
+        "Read Full Article at Wire Hub.\n\nWords of the body here.",
+    ],
+)
+def test_word_count_is_the_number_of_non_space_runs(body: str) -> None:
+    row = normalize_one(body=body)
+    assert row["word_count"] == len(re.findall(r"\S+", row["body"]))
+
+
+def test_a_batch_cut_into_parts_gives_what_one_part_gives() -> None:
+    bodies = (
+        "The vote is set for the spring.\n\nOriginally published by Coast Times.",
+        "Le vote  est prévu\tpour le printemps.",
+        "LONDON (Reuters) - Markets fell. Read Full Article at Wire Hub.",
+    )
+    rows: list[dict[str, Any]] = [
+        {"title": f"Title {i}", "body": bodies[i % 3], "published_raw": "2024-12-05"}
+        for i in range(2 * MIN_PART_ROWS + 1)
+    ]
+    rows[MIN_PART_ROWS] = {"title": None, "body": "orphan"}
+    records = raw(rows)
+    parts = normalize_records(records, MAX_CHARS)
+    whole = _normalize_part(records, MAX_CHARS)
+    assert parts.articles.height == len(rows) - 1
+    assert parts.articles.equals(whole.articles)
+    assert parts.rejects.equals(whole.rejects)
+    assert parts.n_unparsed_dates == whole.n_unparsed_dates == 0

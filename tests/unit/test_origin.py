@@ -103,6 +103,25 @@ CASES: list[tuple[str, str, str, str | None]] = [
         "BEIJING, Dec 5 (Xinhua) -- A bridge opened.",
         "Xinhua",
     ),
+    # the marker words are matched in any case
+    (
+        "shouted-marker-last",
+        "The harbour reopened.\n\nORIGINALLY PUBLISHED BY COAST TIMES.",
+        "The harbour reopened.",
+        "COAST TIMES",
+    ),
+    (
+        "title-case-first-posted",
+        "The harbour reopened.\n\nThis Story Was First Posted On Coast Times",
+        "The harbour reopened.",
+        "Coast Times",
+    ),
+    (
+        "lowercase-read-full-article",
+        "The harbour reopened.\n\nCrews worked. read full article at Wire Hub",
+        "The harbour reopened.\n\nCrews worked.",
+        "Wire Hub",
+    ),
     # not markers
     (
         "book-first-published",

@@ -202,3 +202,10 @@ def test_detect_languages_keeps_length_and_order() -> None:
 
 def test_detect_languages_empty_series() -> None:
     assert detect_languages(pl.Series([], dtype=pl.String)).to_list() == []
+
+
+def test_url_and_date_expressions_keep_the_input_column_name() -> None:
+    frame = pl.DataFrame({"link": ["HTTP://A.example/x"], "when": ["2024-12-05"]})
+    out = frame.select(canonical_url(pl.col("link")), parse_published(pl.col("when")))
+    assert out.columns == ["link", "when"]
+    assert out.row(0) == ("http://a.example/x", _utc(2024, 12, 5))
