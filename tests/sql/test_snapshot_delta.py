@@ -100,9 +100,13 @@ def test_incremental_version_equals_a_full_copy(settings: Settings) -> None:
         stories = snap.execute("select article_id, story_id from articles order by 1").fetchall()
         aliases = snap.execute("select aliases from entities").fetchall()
         schemas = snap.execute("select distinct schema_name from duckdb_tables()").fetchall()
+        staged_views = snap.execute(
+            "select view_name from duckdb_views() where schema_name = 'staging'"
+        ).fetchall()
     assert stories == [("a1", "a1"), ("a2", "a3"), ("a3", "a3")]
     assert aliases == [(["Hama", "Hamah"],)]
     assert schemas == [("main",)]  # the run's staged rows are not left in the snapshot
+    assert staged_views == []  # nor views onto the live file's staging tables
 
 
 def test_a_previous_version_of_another_schema_is_not_patched(settings: Settings) -> None:
