@@ -179,7 +179,7 @@ def _comparable(rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     return sorted(out)
 
 
-@pytest.mark.parametrize("chunk_rows", [1, 1_000])
+@pytest.mark.parametrize("chunk_rows", [2, 1_000])
 def test_chunked_audit_equals_whole_frame_validation(
     con: duckdb.DuckDBPyConnection, insert: Insert, chunk_rows: int
 ) -> None:
