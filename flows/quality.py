@@ -13,7 +13,7 @@ Memory and time stay bounded by splitting each suite in two:
   `audit_<suite>_keys.sql` queries): a value held once can never fail them, so GX finds the
   same unexpected rows and count as on the whole column.
 Columns that only a not-null expectation reads arrive as presence flags (1.0, or null when
-missing), so long texts and ids stay in DuckDB (`needed_columns` says which); a double
+missing), so long texts and ids stay in DuckDB (`flows/suites.py` says which); a double
 because pandas then shows a missing value as NaN, as it did for the text column itself, so
 the recorded examples read the same.
 """
@@ -30,10 +30,12 @@ from typing import Any
 
 import polars as pl
 
-from flows.settings import REPO_ROOT
+from flows.suites import (
+    expectation_columns,
+    load_suite_definition,
+    split_suite,
+)
 
-EXPECTATIONS_DIR = REPO_ROOT / "expectations"
-SUITES: tuple[str, ...] = ("articles", "entities", "mentions", "rejects")
 AUDIT_ROWS = pl.Schema(
     {
         "suite": pl.String,
@@ -45,21 +47,6 @@ AUDIT_ROWS = pl.Schema(
     }
 )
 
-# Expectations judged row by row: a chunk's unexpected rows are the whole frame's rows that
-# fall in that chunk, so results over chunks add up. Another type must be classified here
-# (or in KEY_EXPECTATIONS) before a suite may use it.
-ROW_EXPECTATIONS = frozenset(
-    {
-        "expect_column_values_to_not_be_null",
-        "expect_column_values_to_be_between",
-        "expect_column_values_to_be_in_set",
-        "expect_column_value_lengths_to_equal",
-        "expect_column_pair_values_a_to_be_greater_than_b",
-    }
-)
-# Expectations over a whole column; they run on the `audit_<suite>_keys.sql` rows.
-KEY_EXPECTATIONS = frozenset({"expect_column_values_to_be_unique"})
-PRESENCE_ONLY = "expect_column_values_to_not_be_null"
 # GX keeps up to 20 example values per expectation (result_format BASIC); so do we.
 EXAMPLES = 20
 
@@ -69,57 +56,6 @@ class AuditOutcome:
     success: bool
     rows: pl.DataFrame  # AUDIT_ROWS
     summary: str
-
-
-@cache
-def load_suite_definition(name: str) -> dict[str, Any]:
-    if name not in SUITES:
-        raise ValueError(f"unknown expectation suite: {name}")
-    return json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def expectation_columns(expectation: dict[str, Any]) -> tuple[str, ...]:
-    kwargs = expectation["kwargs"]
-    return tuple(kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs)
-
-
-def split_suite(name: str) -> tuple[list[int], list[int]]:
-    """Positions of the suite's row-wise and of its key expectations."""
-    return split_expectations(name, load_suite_definition(name)["expectations"])
-
-
-def split_expectations(
-    name: str, expectations: list[dict[str, Any]]
-) -> tuple[list[int], list[int]]:
-    rows, keys = [], []
-    for position, expectation in enumerate(expectations):
-        kind = expectation["type"]
-        if kind in ROW_EXPECTATIONS:
-            rows.append(position)
-        elif kind in KEY_EXPECTATIONS:
-            keys.append(position)
-        else:
-            raise ValueError(f"{name}: {kind} is neither row-wise nor a key expectation")
-    return rows, keys
-
-
-def needed_columns(name: str) -> dict[str, str]:
-    """Column -> "value" or "presence": what audit_<name>.sql must return for the suite's
-    row-wise expectations (presence: only a not-null expectation reads the column)."""
-    expectations = load_suite_definition(name)["expectations"]
-    needs: dict[str, str] = {}
-    for position in split_suite(name)[0]:
-        expectation = expectations[position]
-        need = "presence" if expectation["type"] == PRESENCE_ONLY else "value"
-        for column in expectation_columns(expectation):
-            needs[column] = "value" if needs.get(column) == "value" else need
-    return needs
-
-
-def key_columns(name: str) -> list[str]:
-    """Columns audit_<name>_keys.sql must return (empty: the suite has no key expectation)."""
-    expectations = load_suite_definition(name)["expectations"]
-    return [c for p in split_suite(name)[1] for c in expectation_columns(expectations[p])]
 
 
 def gx_import() -> Any:

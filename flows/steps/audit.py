@@ -13,17 +13,11 @@ from prefect.cache_policies import NO_CACHE
 from flows.core.language import LANGUAGES
 from flows.core.reasons import REASON_CODES
 from flows.core.schemas import ENTITY_TYPES
-from flows.quality import (
-    SUITES,
-    AuditOutcome,
-    audit_parameters,
-    key_columns,
-    outcome_of,
-    validate_suite,
-)
+from flows.quality import AuditOutcome, audit_parameters, outcome_of, validate_suite
 from flows.settings import Settings
 from flows.steps.ledger import Load
 from flows.steps.progress import stage
+from flows.suites import SUITES, key_columns
 from flows.warehouse import connect, fetch_frame, load_sql, run_sql_file
 
 # Staged rows handed to GX at a time: bounds the audit's memory whatever the run's size.

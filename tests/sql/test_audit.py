@@ -16,17 +16,16 @@ import pytest
 from flows.core.language import LANGUAGES
 from flows.core.reasons import REASON_CODES
 from flows.core.schemas import ENTITY_TYPES
-from flows.quality import (
+from flows.quality import audit_parameters, gx_import
+from flows.steps.audit import audit_rows
+from flows.suites import (
     SUITES,
-    audit_parameters,
-    gx_import,
     key_columns,
     load_suite_definition,
     needed_columns,
     split_expectations,
     split_suite,
 )
-from flows.steps.audit import audit_rows
 from flows.warehouse import fetch_frame
 from tests.sql.conftest import LOGICAL_DATE, Insert
 
