@@ -126,7 +126,7 @@ def test_a_previous_version_of_another_schema_is_not_patched(settings: Settings)
 
 
 def test_a_full_copy_has_the_live_columns_in_order(settings: Settings) -> None:
-    """copy_tables.sql declares articles itself (zstd bodies): it must match the live table."""
+    """copy_tables.sql declares articles and mentions (zstd columns): they must match live."""
     settings.home.mkdir(parents=True)
     columns = (
         "select c.table_name, c.column_name, c.data_type, c.ordinal_position "
