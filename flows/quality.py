@@ -1,14 +1,28 @@
 """The audit: Great Expectations suites from expectations/ run on the staged rows.
 
-GX 1.x cannot validate DuckDB through SQLAlchemy, so staged tables arrive as pandas
-frames (DuckDB -> Arrow -> pandas) and run through an ephemeral context's pandas
-datasource. GX is imported lazily: it costs seconds, and only runs that stage data pay it.
+GX 1.x cannot validate DuckDB through SQLAlchemy, so staged rows arrive as pandas frames
+(DuckDB -> Arrow -> pandas) and run through an ephemeral context's pandas datasource.
+GX is imported lazily: it costs seconds, and only runs that stage data pay it.
+
+Memory and time stay bounded by splitting each suite in two:
+- row-wise expectations (each row passes or fails on its own) run chunk by chunk over the
+  staged rows; a chunk's result per expectation is combined with the others' (success when
+  every chunk succeeds, unexpected rows summed, the first examples kept), which is exactly
+  the whole frame's result;
+- uniqueness expectations run on the rows whose value another staged row also holds (the
+  `audit_<suite>_keys.sql` queries): a value held once can never fail them, so GX finds the
+  same unexpected rows and count as on the whole column.
+Columns that only a not-null expectation reads arrive as presence flags (1.0, or null when
+missing), so long texts and ids stay in DuckDB (`flows/suites.py` says which); a double
+because pandas then shows a missing value as NaN, as it did for the text column itself, so
+the recorded examples read the same.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -16,10 +30,12 @@ from typing import Any
 
 import polars as pl
 
-from flows.settings import REPO_ROOT
+from flows.suites import (
+    expectation_columns,
+    load_suite_definition,
+    split_suite,
+)
 
-EXPECTATIONS_DIR = REPO_ROOT / "expectations"
-SUITES: tuple[str, ...] = ("articles", "entities", "mentions", "rejects")
 AUDIT_ROWS = pl.Schema(
     {
         "suite": pl.String,
@@ -31,6 +47,9 @@ AUDIT_ROWS = pl.Schema(
     }
 )
 
+# GX keeps up to 20 example values per expectation (result_format BASIC); so do we.
+EXAMPLES = 20
+
 
 @dataclass(frozen=True)
 class AuditOutcome:
@@ -39,69 +58,116 @@ class AuditOutcome:
     summary: str
 
 
-@cache
-def load_suite_definition(name: str) -> dict[str, Any]:
-    if name not in SUITES:
-        raise ValueError(f"unknown expectation suite: {name}")
-    return json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def run_suites(frames: dict[str, Any], parameters: dict[str, Any]) -> AuditOutcome:
-    """Validate each pandas frame against the suite of the same name."""
+def gx_import() -> Any:
+    """Great Expectations, imported on first use (seconds) and kept quiet."""
     import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     # GX announces its temporary docs folder at INFO; a run's output should stay ours.
     for name in ("great_expectations", "great_expectations.data_context.types.base"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    return gx
 
-    context = gx.get_context(mode="ephemeral")
+
+@cache
+def _batch_definitions(name: str) -> tuple[Any, Any, Any, Any]:
+    """(rows suite, rows batch definition, keys suite, keys batch definition) of one suite.
+
+    Built once per process in one ephemeral context: every chunk and every later run (a
+    backfill's days) reuses them instead of re-registering assets.
+    """
+    gx = gx_import()
+    context = _context()
+    source = context.data_sources.add_pandas(f"staging_{name}")
+    expectations = load_suite_definition(name)["expectations"]
+    parts = []
+    for part, positions in zip(("rows", "keys"), split_suite(name), strict=True):
+        configs = [expectations[p] | {"meta": {"position": p}} for p in positions]
+        suite = context.suites.add(gx.ExpectationSuite(name=f"{name}.{part}", expectations=configs))
+        batch = source.add_dataframe_asset(f"{name}.{part}").add_batch_definition_whole_dataframe(
+            part
+        )
+        parts += [suite, batch]
+    return tuple(parts)  # type: ignore[return-value]
+
+
+@cache
+def _context() -> Any:
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx_import().get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_pandas("staging")
-    rows: list[dict[str, Any]] = []
-    for name, frame in frames.items():
-        definition = load_suite_definition(name)
-        suite = context.suites.add(
-            gx.ExpectationSuite(name=name, expectations=definition["expectations"])
-        )
-        batch = (
-            source.add_dataframe_asset(name)
-            .add_batch_definition_whole_dataframe(name)
-            .get_batch(batch_parameters={"dataframe": frame})
-        )
-        result = batch.validate(suite, expectation_parameters=parameters)
-        rows.extend(_result_rows(name, result))
+    return context
+
+
+@dataclass
+class _Result:
+    """One expectation's result, accumulated over chunks."""
+
+    expectation: dict[str, Any]
+    success: bool = True
+    unexpected_count: int | None = None
+    examples: list[Any] | None = None
+    observed: tuple[Any] | None = None  # (observed_value,) once a chunk reported one
+    error: str | None = None
+
+    def add(self, item: Any) -> None:
+        details = item.result or {}
+        first_failure = self.success and not item.success
+        self.success = self.success and bool(item.success)
+        count = details.get("unexpected_count")
+        if count is not None:
+            self.unexpected_count = (self.unexpected_count or 0) + int(count)
+        if "partial_unexpected_list" in details:
+            kept = self.examples or []
+            self.examples = (kept + list(details["partial_unexpected_list"]))[:EXAMPLES]
+        if "observed_value" in details and (self.observed is None or first_failure):
+            self.observed = (details["observed_value"],)  # the first failing chunk's
+        self.error = self.error or (item.exception_info or {}).get("exception_message")
+
+    def row(self, suite: str) -> dict[str, Any]:
+        columns = expectation_columns(self.expectation)
+        details: dict[str, Any] = {}
+        if self.observed is not None:
+            details["observed_value"] = self.observed[0]
+        if self.examples is not None:
+            details["partial_unexpected_list"] = self.examples
+        return {
+            "suite": suite,
+            "expectation": self.expectation["type"],
+            "column_name": ",".join(columns) or None,
+            "success": self.success,
+            "unexpected_count": self.unexpected_count,
+            "details": self.error or _short(details),
+        }
+
+
+def validate_suite(
+    name: str, row_chunks: Iterable[Any], keys: Any | None, parameters: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Audit rows of one suite, in suite order: ``row_chunks`` are pandas frames of
+    audit_<name>.sql (at least one, possibly empty), ``keys`` the frame of its keys query."""
+    rows_suite, rows_batch, keys_suite, keys_batch = _batch_definitions(name)
+    expectations = load_suite_definition(name)["expectations"]
+    results = {p: _Result(expectations[p]) for p in range(len(expectations))}
+    work = [(rows_suite, rows_batch, chunk) for chunk in row_chunks]
+    if keys_suite.expectations:
+        work.append((keys_suite, keys_batch, keys))
+    for suite, batch_definition, frame in work:
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        validated = batch.validate(suite, expectation_parameters=parameters)
+        for item in validated.results:
+            results[item.expectation_config.meta["position"]].add(item)
+    return [results[p].row(name) for p in sorted(results)]
+
+
+def outcome_of(rows: list[dict[str, Any]]) -> AuditOutcome:
     table = pl.DataFrame(rows, schema=AUDIT_ROWS)
     failed = table.filter(~pl.col("success"))
     return AuditOutcome(failed.height == 0, table, summarize(table))
 
 
-def _result_rows(suite: str, result: Any) -> list[dict[str, Any]]:
-    rows = []
-    for item in result.results:
-        config = item.expectation_config
-        kwargs = config.kwargs
-        column = kwargs.get("column") or ",".join(
-            str(kwargs[k]) for k in ("column_A", "column_B") if k in kwargs
-        )
-        details = item.result or {}
-        error = (item.exception_info or {}).get("exception_message")
-        rows.append(
-            {
-                "suite": suite,
-                "expectation": config.type,
-                "column_name": column or None,
-                "success": bool(item.success),
-                "unexpected_count": details.get("unexpected_count"),
-                "details": error or _short(details),
-            }
-        )
-    return rows
-
-
 def _short(details: dict[str, Any]) -> str | None:
-    keep = {k: details[k] for k in ("observed_value", "partial_unexpected_list") if k in details}
-    return json.dumps(keep, default=str)[:500] if keep else None
+    return json.dumps(details, default=str)[:500] if details else None
 
 
 def summarize(rows: pl.DataFrame) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import duckdb
 import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -55,31 +56,48 @@ def publish(
     settings: Settings, load: Load, counts: dict[str, object], timings: dict[str, float]
 ) -> int:
     """Commit staging into the published tables with the ledger row, then swap the snapshot."""
-    with stage("publish", timings) as notes, connect(settings) as con:
-        version = int(fetch_frame(con, "ledger/next_version.sql").item())
-        final = dict(counts, published_version=version, timings=timings)
-        with transaction(con):
-            if load.replaces_interval:
-                params = load.replace_params() | {"load_id": load.load_id}
-                run_sql_file(con, "reprocess/replaced_loads.sql", params)
-                run_sql_file(con, "reprocess/clear_replaced.sql")
-            for name in PUBLISH_ORDER:
-                run_sql_file(con, f"publish/{name}.sql")
-                fault_point(settings, f"publish.after_{name}")
-            if load.replaces_interval:
-                run_sql_file(con, "reprocess/refresh_entities.sql")
-            run_sql_file(con, "ledger/finish_load.sql", finish_params(load, "published", final))
-            failures = run_checks(con, load.load_id)
-            if failures:
-                raise ChecksFailed(failures)
+    with stage("publish", timings) as notes:
+        with connect(settings) as con:
+            version = commit_load(con, settings, load, counts, timings)
         fault_point(settings, "publish.after_commit")
-        refresh_views(con)
-        delta = () if load.replaces_interval else SNAPSHOT_DELTA
-        how = "incremental" if write_snapshot(con, settings, version, delta) else "full copy"
+        # A new connection for the snapshot: closing the first one hands back DuckDB's working
+        # memory of the transaction (the inserted articles, the checks' hash tables), so the
+        # two phases' peaks do not add up.
+        with connect(settings) as con:
+            refresh_views(con)
+            delta = () if load.replaces_interval else SNAPSHOT_DELTA
+            how = "incremental" if write_snapshot(con, settings, version, delta) else "full copy"
         notes.append(f"version {version} ({how}) -> {settings.published_db}")
     with connect(settings) as con:
         params = {"load_id": load.load_id, "timings": json.dumps(timings)}
         run_sql_file(con, "ledger/record_timings.sql", params)
+    return version
+
+
+def commit_load(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    load: Load,
+    counts: dict[str, object],
+    timings: dict[str, float],
+) -> int:
+    """The transaction: staged rows, the ledger row and the invariant checks; the version."""
+    version = int(fetch_frame(con, "ledger/next_version.sql").item())
+    final = dict(counts, published_version=version, timings=timings)
+    with transaction(con):
+        if load.replaces_interval:
+            params = load.replace_params() | {"load_id": load.load_id}
+            run_sql_file(con, "reprocess/replaced_loads.sql", params)
+            run_sql_file(con, "reprocess/clear_replaced.sql")
+        for name in PUBLISH_ORDER:
+            run_sql_file(con, f"publish/{name}.sql")
+            fault_point(settings, f"publish.after_{name}")
+        if load.replaces_interval:
+            run_sql_file(con, "reprocess/refresh_entities.sql")
+        run_sql_file(con, "ledger/finish_load.sql", finish_params(load, "published", final))
+        failures = run_checks(con, load.load_id)
+        if failures:
+            raise ChecksFailed(failures)
     return version
 
 

@@ -100,9 +100,13 @@ def test_incremental_version_equals_a_full_copy(settings: Settings) -> None:
         stories = snap.execute("select article_id, story_id from articles order by 1").fetchall()
         aliases = snap.execute("select aliases from entities").fetchall()
         schemas = snap.execute("select distinct schema_name from duckdb_tables()").fetchall()
+        staged_views = snap.execute(
+            "select view_name from duckdb_views() where schema_name = 'staging'"
+        ).fetchall()
     assert stories == [("a1", "a1"), ("a2", "a3"), ("a3", "a3")]
     assert aliases == [(["Hama", "Hamah"],)]
     assert schemas == [("main",)]  # the run's staged rows are not left in the snapshot
+    assert staged_views == []  # nor views onto the live file's staging tables
 
 
 def test_a_previous_version_of_another_schema_is_not_patched(settings: Settings) -> None:
@@ -119,3 +123,28 @@ def test_a_previous_version_of_another_schema_is_not_patched(settings: Settings)
         assert write_snapshot(con, settings, 2, SNAPSHOT_DELTA) is False
         live = fingerprint(con)
     assert fingerprint_file(version_path(settings, 2)) == live
+
+
+def test_a_full_copy_has_the_live_columns_in_order(settings: Settings) -> None:
+    """copy_tables.sql declares articles and mentions (zstd columns): they must match live."""
+    settings.home.mkdir(parents=True)
+    columns = (
+        "select c.table_name, c.column_name, c.data_type, c.ordinal_position "
+        "from information_schema.columns as c join information_schema.tables as t "
+        "using (table_catalog, table_schema, table_name) "
+        "where c.table_schema = 'main' and t.table_type = 'BASE TABLE'"
+    )
+    with duckdb.connect(str(settings.db_path)) as con:
+        migrate(con)
+        insert_rows(con, "staging.articles", {"article_id": "a1", "authors": ["Ann"]})
+        publish_staged(con)
+        write_snapshot(con, settings, 1)
+        live = set(con.execute(columns).fetchall())
+        live_articles = con.execute("select * from articles").fetchall()
+    with duckdb.connect(str(version_path(settings, 1)), read_only=True) as snap:
+        published = set(snap.execute(columns).fetchall())
+        snap_articles = snap.execute("select * from articles").fetchall()
+    published_tables = {row[0] for row in published}
+    assert {"articles", "mentions", "entities"} <= published_tables
+    assert published == {row for row in live if row[0] in published_tables}
+    assert snap_articles == live_articles

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from flows.core.schemas import ENTITIES, MENTIONS, NORMALIZED, REJECTS
-from flows.quality import SUITES, load_suite_definition
+from flows.suites import SUITES, load_suite_definition
 from flows.warehouse import fetch_frame, migrate
 
 # The data contract: columns the published tables must keep.
