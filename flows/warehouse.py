@@ -75,11 +75,19 @@ def fetch_frame(
     return con.sql(load_sql(name), params=_bind(name, params)).pl()
 
 
-def connect(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """The live warehouse file, created (with its schema) on first write."""
+def connect(
+    settings: Settings, *, read_only: bool = False, staging: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """The live warehouse file, created (with its schema) on first write.
+
+    `staging=True` is for tasks that write staging tables only: what they write is stored
+    uncompressed. Staged rows live for one run and the publish compresses them into the main
+    tables anyway; compressing them at each checkpoint as well took a fifth of the stage
+    step. The cost is disk: the live file keeps room for one run's staged text."""
     if not read_only:
         settings.home.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(settings.db_path), read_only=read_only)
+    config = {"force_compression": "uncompressed"} if staging else {}
+    return duckdb.connect(str(settings.db_path), read_only=read_only, config=config)
 
 
 def migrate(

@@ -45,8 +45,8 @@ def stage_batch(
     file digests; earlier batches of the run are already staged."""
     params = stage_params(load)
     rejects = pl.concat([parsed.rejects, normalized.rejects])
-    with stage("stage", timings) as notes, connect(settings) as con:
-        con.register("incoming", normalized.articles.to_arrow())
+    with stage("stage", timings) as notes, connect(settings, staging=True) as con:
+        con.register("incoming", incoming(normalized.articles).to_arrow())
         con.register("rejected", rejects.to_arrow())
         con.register("read_files", batch.digests.to_arrow())
         run_sql_file(con, "stage/keyed.sql", params)
@@ -58,6 +58,12 @@ def stage_batch(
                 n_new = stage_bands(con)
         notes.extend([batch.label] if batch.label else [])
         notes.append(f"{n_new} new articles, {normalized.articles.height - n_new} duplicates")
+
+
+def incoming(articles: pl.DataFrame) -> pl.DataFrame:
+    """The batch as sql/stage reads it: keys and dedup are computed over its record_index
+    and keys alone, and the texts joined back only for the new articles."""
+    return articles.with_row_index("record_index")
 
 
 def stage_bands(con: duckdb.DuckDBPyConnection) -> int:
@@ -75,7 +81,7 @@ def link_stories(settings: Settings, load: Load, timings: dict[str, float]) -> d
     staged articles into stories. Returns the run's staged counts. Its seconds count as
     staging (timings["stage"])."""
     spent: dict[str, float] = {}
-    with stage("stories", spent) as notes, connect(settings) as con:
+    with stage("stories", spent) as notes, connect(settings, staging=True) as con:
         run_sql_file(con, "stage/duplicate_links.sql", stage_params(load))
         n_shared = assign_stories(con)
         counts = {k: v for k, v in staged_counts(con).items() if k in STAGE_COUNTS}

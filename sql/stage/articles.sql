@@ -1,6 +1,13 @@
 -- grain: one row per article new to the warehouse: the current batch's records keyed.sql
 -- marks new (the first copy of the article in the run, unseen before)
 insert into staging.articles by name
+with new_records as (
+    select i.*, k.article_id, k.content_hash
+    from keyed as k
+    inner join incoming as i using (record_index)
+    where k.is_new
+)
+
 select
     article_id,
     url,
@@ -26,5 +33,4 @@ select
     input_uri,
     input_record,
     date_unparsed
-from keyed
-where is_new
+from new_records

@@ -1,5 +1,6 @@
--- grain: one row per record of the current batch (the registered relation incoming), with its
--- stable keys and is_new: whether it is stored as an article new to the warehouse.
+-- grain: one row per record of the current batch (the registered relation incoming, whose
+-- record_index numbers its rows), with its stable keys and is_new: whether it is stored as an
+-- article new to the warehouse. Texts stay in incoming (articles.sql joins them back).
 --
 -- A record is stored when it is the first copy, by (input_uri, input_record), of both its
 -- article_id and its text among the run's records; or, when its URL's first copy was
@@ -26,7 +27,9 @@ incoming_records as (
 
 with_keys as materialized (
     select
-        *,
+        record_index,
+        input_uri,
+        input_record,
         sha256(title || chr(10) || body) as content_hash,
         substr(
             sha256(

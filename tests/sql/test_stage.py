@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from flows.core.schemas import NORMALIZED
+from flows.steps.stage import incoming
 from flows.warehouse import migrate, run_sql_file
 
 STAGE_FILES = ("reset", "keyed", "articles", "duplicates", "duplicate_links")
@@ -32,7 +33,7 @@ def record(**fields: Any) -> dict[str, Any]:
 
 
 def stage(con: duckdb.DuckDBPyConnection, params: dict[str, Any], *rows: dict[str, Any]) -> None:
-    con.register("incoming", pl.DataFrame(list(rows), schema=NORMALIZED).to_arrow())
+    con.register("incoming", incoming(pl.DataFrame(list(rows), schema=NORMALIZED)).to_arrow())
     for name in STAGE_FILES:
         run_sql_file(con, f"stage/{name}.sql", params)
 
@@ -253,7 +254,7 @@ def stage_in_batches(
     """Stage the records a batch at a time, as the stage step does; (staged, duplicates)."""
     run_sql_file(con, "stage/reset.sql")
     for rows in batches:
-        con.register("incoming", pl.DataFrame(rows, schema=NORMALIZED).to_arrow())
+        con.register("incoming", incoming(pl.DataFrame(rows, schema=NORMALIZED)).to_arrow())
         for name in ("keyed", "articles", "duplicates"):
             run_sql_file(con, f"stage/{name}.sql", params)
     run_sql_file(con, "stage/duplicate_links.sql", params)
