@@ -87,18 +87,17 @@ def file_batches(
         estimated_bytes(uris[i], sizes.get(uris[i], 0), settings.max_file_bytes) for i in order
     ]
     cuts = cut_batches(weights, settings.ingest_batch_bytes)
+    no_rejects = pl.DataFrame(schema=REJECTS)
     batches = []
     for number, positions in enumerate(cuts, 1):
-        files = [inputs.files[order[p]] for p in positions]
-        names = [str(f) for f in files]
-        rejects = known_rejects if number == 1 and known_rejects is not None else None
+        names = [uris[order[p]] for p in positions]
         batches.append(
             FileBatch(
                 number=number,
                 total=len(cuts),
-                files=files,
+                files=[inputs.files[order[p]] for p in positions],
                 digests=inputs.digests.filter(pl.col("input_uri").is_in(names)),
-                rejects=rejects if rejects is not None else pl.DataFrame(schema=REJECTS),
+                rejects=known_rejects if number == 1 and known_rejects is not None else no_rejects,
             )
         )
     return batches

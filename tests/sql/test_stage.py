@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 import pytest
 
+from flows.core.batches import input_order
 from flows.core.schemas import NORMALIZED
 from flows.steps.stage import incoming
 from flows.warehouse import migrate, run_sql_file
@@ -304,3 +305,12 @@ def test_batches_stage_what_one_batch_stages(
         ("mem://4.jsonl", 2): ids[("mem://5.jsonl", 1)],  # b, stored from a later batch
         ("mem://6.txt", 1): ids[("mem://5.txt", 1)],
     }
+
+
+def test_batches_take_files_in_the_order_the_sql_ranks_records_by(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    uris = ["/in/a/b.txt", "/in/a-c.txt", "/in/B.txt", "/in/é.txt", "/in/ä/x", "/in/a b", "/in/Z"]
+    con.register("uris", pl.DataFrame({"input_uri": uris}).to_arrow())
+    by_sql = [u for (u,) in con.execute("select input_uri from uris order by input_uri").fetchall()]
+    assert [uris[i] for i in input_order(uris)] == by_sql
