@@ -78,7 +78,9 @@ def fetch_frame(
 def connect(
     settings: Settings, *, read_only: bool = False, staging: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """The live warehouse file, created (with its schema) on first write.
+    """The live warehouse file, created (with its schema) on first write. DuckDB's buffer
+    pool is capped at settings.duckdb_memory: by default it may cache 80% of RAM, which the
+    whole run then appears to use; above the cap it evicts and spills inside the home.
 
     `staging=True` is for tasks that write staging tables only: what they write is stored
     uncompressed. Staged rows live for one run and the publish compresses them into the main
@@ -86,7 +88,11 @@ def connect(
     step. The cost is disk: the live file keeps room for one run's staged text."""
     if not read_only:
         settings.home.mkdir(parents=True, exist_ok=True)
-    config = {"force_compression": "uncompressed"} if staging else {}
+    config = {"temp_directory": f"{settings.db_path}.tmp"}
+    if settings.duckdb_memory:
+        config["memory_limit"] = settings.duckdb_memory
+    if staging:
+        config["force_compression"] = "uncompressed"
     return duckdb.connect(str(settings.db_path), read_only=read_only, config=config)
 
 
