@@ -86,7 +86,7 @@ def link_stories(settings: Settings, load: Load, timings: dict[str, float]) -> d
         n_shared = assign_stories(con)
         counts = {k: v for k, v in staged_counts(con).items() if k in STAGE_COUNTS}
         notes.append(
-            f"{counts['n_loaded']} new articles ({n_shared} near-copies within the run), "
+            f"{counts['n_loaded']} new articles ({n_shared} share a story band with another), "
             f"{counts['n_duplicates']} duplicates"
         )
     add_timings(timings, {"stage": spent["stories"]})
