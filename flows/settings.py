@@ -50,6 +50,11 @@ class Settings:
     ner_model: str | None = None
     batch_size: int = 5_000
     max_file_bytes: int = 64 * 1024 * 1024
+    # input files parsed, normalized and staged together: bounds the ingest steps' memory
+    ingest_batch_bytes: int = 64 * 1024 * 1024
+    # DuckDB's buffer pool per connection (its default, 80% of RAM, caches freely); beyond
+    # it DuckDB evicts cached blocks and spills to <home>/news.duckdb.tmp. Empty: DuckDB's.
+    duckdb_memory: str = "1GB"
     max_field_chars: int = 1_000_000
     ner_processes: int = 0  # 0 = auto: every core (up to 2) for large batches, else 1
     logical_date: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -99,6 +104,8 @@ class Settings:
             ner_model=env.get("WIREHOUSE_NER_MODEL") or None,
             batch_size=_int(env, "WIREHOUSE_BATCH_SIZE", 5_000),
             max_file_bytes=_int(env, "WIREHOUSE_MAX_FILE_BYTES", 64 * 1024 * 1024),
+            ingest_batch_bytes=_int(env, "WIREHOUSE_INGEST_BATCH_BYTES", 64 * 1024 * 1024),
+            duckdb_memory=env.get("WIREHOUSE_DUCKDB_MEMORY", "1GB"),
             max_field_chars=_int(env, "WIREHOUSE_MAX_FIELD_CHARS", 1_000_000),
             ner_processes=_int(env, "WIREHOUSE_NER_PROCESSES", 0),
             verbose=env.get("WIREHOUSE_VERBOSE", "") not in ("", "0", "false"),

@@ -75,11 +75,25 @@ def fetch_frame(
     return con.sql(load_sql(name), params=_bind(name, params)).pl()
 
 
-def connect(settings: Settings, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """The live warehouse file, created (with its schema) on first write."""
+def connect(
+    settings: Settings, *, read_only: bool = False, staging: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """The live warehouse file, created (with its schema) on first write. DuckDB's buffer
+    pool is capped at settings.duckdb_memory: by default it may cache 80% of RAM, which the
+    whole run then appears to use; above the cap it evicts and spills inside the home.
+
+    `staging=True` is for tasks that write staging tables only: what they write is stored
+    uncompressed. Staged rows live for one run and the publish compresses them into the main
+    tables anyway; compressing them at each checkpoint as well took a fifth of the stage
+    step. The cost is disk: the live file keeps room for one run's staged text."""
     if not read_only:
         settings.home.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(settings.db_path), read_only=read_only)
+    config = {"temp_directory": f"{settings.db_path}.tmp"}
+    if settings.duckdb_memory:
+        config["memory_limit"] = settings.duckdb_memory
+    if staging:
+        config["force_compression"] = "uncompressed"
+    return duckdb.connect(str(settings.db_path), read_only=read_only, config=config)
 
 
 def migrate(

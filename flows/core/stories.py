@@ -1,4 +1,4 @@
-"""Near-duplicate signatures: MinHash + LSH bands, and within-batch story components.
+"""Near-duplicate signatures: MinHash + LSH bands, and the story components of a run.
 
 Two articles tell the same story when their texts are near-identical: a syndicated copy, the
 same wire text with a byline added or a sentence edited. Comparing every pair is quadratic, so
@@ -348,22 +348,14 @@ def _component_labels(bands: pl.DataFrame) -> tuple[pl.Series, np.ndarray, np.nd
 
 def band_components(bands: pl.DataFrame) -> pl.DataFrame:
     """(article_id, band, band_hash) -> (article_id, component): connected components of
-    "shares a band", labelled by the smallest article_id in the component."""
+    "shares a band", labelled by the smallest article_id in the component. The stage step
+    passes only the bands that share a bucket (sql/queries/shared_bands.sql): every other
+    article is a component of its own, and the graph stays small."""
     article_ids, _, labels = _component_labels(bands)
     return pl.DataFrame(
         {"article_id": article_ids, "component": article_ids.gather(labels)},
         schema=COMPONENT_SCHEMA,
     )
-
-
-def story_bands(frame: pl.DataFrame) -> pl.DataFrame:
-    """(article_id, title, body) -> (article_id, band, band_hash, component): the `new_bands`
-    relation sql/stage/stories.sql reads (bands to store, components to cluster the batch),
-    ordered by article_id and band."""
-    bands = band_hashes(frame)
-    article_ids, nodes, labels = _component_labels(bands)
-    order = np.lexsort((bands.get_column("band").to_numpy(), nodes))
-    return bands.with_columns(component=article_ids.gather(labels[nodes]))[order]
 
 
 def jaccard_estimate(text_a: str, text_b: str) -> float:

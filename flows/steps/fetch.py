@@ -16,7 +16,6 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.core.feed_fetch import fetch_sources
 from flows.core.fetch import Fetcher, Validators
-from flows.core.readers import Parsed
 from flows.settings import Settings
 from flows.steps.progress import stage
 from flows.warehouse import connect, fetch_frame, run_sql_file
@@ -56,13 +55,6 @@ def fetch_feeds(settings: Settings, timings: dict[str, float]) -> FetchedFiles:
         )
     paths = [str(r.path) for r in outcome.results if r.path is not None]
     return FetchedFiles(paths, outcome.rejects)
-
-
-def with_fetch_rejects(parsed: Parsed, fetched: FetchedFiles | None) -> Parsed:
-    if fetched is None or fetched.rejects.height == 0:
-        return parsed
-    rejects = pl.concat([parsed.rejects, fetched.rejects])
-    return Parsed(parsed.records, rejects, parsed.n_files)
 
 
 def _known_validators(frame: pl.DataFrame) -> Validators:

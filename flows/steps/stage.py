@@ -1,4 +1,6 @@
-"""Load the batch into the staging schema: keys, dedup against batch and warehouse, rejects."""
+"""Load the run into the staging schema, a batch of files at a time: keys, dedup against the
+run and the warehouse, story bands, duplicates, rejects and file digests; then, once every
+batch is staged, the run-wide parts: duplicates' links to their stored copies and stories."""
 
 from __future__ import annotations
 
@@ -9,63 +11,98 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.core.normalize import Normalized
 from flows.core.readers import Parsed
-from flows.core.stories import story_bands
+from flows.core.stories import band_components, band_hashes
 from flows.faults import fault_point
 from flows.settings import Settings
-from flows.steps.discover import InputFiles
+from flows.steps.discover import FileBatch
 from flows.steps.ledger import Load
 from flows.steps.progress import stage
+from flows.steps.summary import add_timings
 from flows.warehouse import connect, fetch_frame, run_sql_file
 
 STAGE_COUNTS = ("n_loaded", "n_duplicates", "n_rejected", "n_new_duplicates", "n_new_rejects")
 
 
-@task(name="stage-articles", cache_policy=NO_CACHE)
-def stage_articles(
-    settings: Settings,
-    load: Load,
-    inputs: InputFiles,
-    parsed: Parsed,
-    normalized: Normalized,
-    timings: dict[str, float],
-) -> dict[str, int]:
-    """Stage new articles, duplicates, rejects and file digests; returns the staged counts."""
-    params = {
+def stage_params(load: Load) -> dict[str, object]:
+    return {
         "load_id": load.load_id,
         "started_at": load.started_at,
         "logical_date": load.logical_date,
         **load.replace_params(),
     }
+
+
+@task(name="stage-articles", cache_policy=NO_CACHE)
+def stage_batch(
+    settings: Settings,
+    load: Load,
+    batch: FileBatch,
+    parsed: Parsed,
+    normalized: Normalized,
+    timings: dict[str, float],
+) -> None:
+    """Stage one batch's new articles (with their story bands), duplicates, rejects and
+    file digests; earlier batches of the run are already staged."""
+    params = stage_params(load)
     rejects = pl.concat([parsed.rejects, normalized.rejects])
-    with stage("stage", timings) as notes, connect(settings) as con:
-        con.register("incoming", normalized.articles.to_arrow())
+    with stage("stage", timings) as notes, connect(settings, staging=True) as con:
+        con.register("incoming", incoming(normalized.articles).to_arrow())
         con.register("rejected", rejects.to_arrow())
-        con.register("read_files", inputs.digests.to_arrow())
-        run_sql_file(con, "stage/reset.sql")
-        run_sql_file(con, "stage/keyed.sql")
+        con.register("read_files", batch.digests.to_arrow())
+        run_sql_file(con, "stage/keyed.sql", params)
+        n_new = 0
         for name in ("articles", "duplicates", "rejects", "input_files"):
             run_sql_file(con, f"stage/{name}.sql", params)
             fault_point(settings, f"stage.after_{name}")
             if name == "articles":
-                assign_stories(con)
+                n_new = stage_bands(con)
+        notes.extend([batch.label] if batch.label else [])
+        notes.append(f"{n_new} new articles, {normalized.articles.height - n_new} duplicates")
+
+
+def incoming(articles: pl.DataFrame) -> pl.DataFrame:
+    """The batch as sql/stage reads it: keys and dedup are computed over its record_index
+    and keys alone, and the texts joined back only for the new articles."""
+    return articles.with_row_index("record_index")
+
+
+def stage_bands(con: duckdb.DuckDBPyConnection) -> int:
+    """MinHash bands of the batch's new articles, kept for story matching; returns how many
+    articles the batch staged."""
+    texts = fetch_frame(con, "queries/new_article_texts_batch.sql")
+    con.register("batch_bands", band_hashes(texts).to_arrow())
+    run_sql_file(con, "stage/article_bands.sql")
+    return texts.height
+
+
+@task(name="stage-stories", cache_policy=NO_CACHE)
+def link_stories(settings: Settings, load: Load, timings: dict[str, float]) -> dict[str, int]:
+    """Once every batch is staged: point each duplicate at its stored copy and group the
+    staged articles into stories. Returns the run's staged counts. Its seconds count as
+    staging (timings["stage"])."""
+    spent: dict[str, float] = {}
+    with stage("stories", spent) as notes, connect(settings, staging=True) as con:
+        run_sql_file(con, "stage/duplicate_links.sql", stage_params(load))
+        n_shared = assign_stories(con)
         counts = {k: v for k, v in staged_counts(con).items() if k in STAGE_COUNTS}
-        notes.append(f"{counts['n_loaded']} new articles, {counts['n_duplicates']} duplicates")
+        notes.append(
+            f"{counts['n_loaded']} new articles ({n_shared} share a story band with another), "
+            f"{counts['n_duplicates']} duplicates"
+        )
+    add_timings(timings, {"stage": spent["stories"]})
     return counts
 
 
-def assign_stories(con: duckdb.DuckDBPyConnection) -> None:
-    """Near-copies of a story (MinHash bands shared) get the story of its earliest copy."""
-    staged = fetch_frame(con, "queries/new_article_texts.sql")
-    con.register("new_bands", story_bands(staged).to_arrow())
+def assign_stories(con: duckdb.DuckDBPyConnection) -> int:
+    """Near-copies of a story (MinHash bands shared) get the story of its earliest copy.
+    Returns how many staged articles share a band with another staged article."""
+    shared = fetch_frame(con, "queries/shared_bands.sql")
+    components = band_components(shared)
+    con.register("band_components", components.to_arrow())
     run_sql_file(con, "stage/stories.sql")
+    return components.height
 
 
 def staged_counts(con: object) -> dict[str, int]:
     row = fetch_frame(con, "ledger/staged_counts.sql").row(0, named=True)  # type: ignore[arg-type]
     return {name: int(value) for name, value in row.items()}
-
-
-def rejects_by_reason(parsed: Parsed, normalized: Normalized) -> dict[str, int]:
-    rejects = pl.concat([parsed.rejects, normalized.rejects])
-    counts = rejects.group_by("reason_code").len().sort("reason_code")
-    return dict(counts.iter_rows())

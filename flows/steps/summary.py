@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+
+import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -12,21 +16,53 @@ from flows.quality import AuditOutcome
 from flows.settings import Settings
 from flows.steps.discover import InputFiles
 from flows.steps.ledger import Load
-from flows.steps.stage import rejects_by_reason
+
+
+@dataclass(frozen=True)
+class ReadCounts:
+    """What reading and normalizing saw, summed over the run's batches: the batches' records
+    can be let go once staged."""
+
+    n_records: int = 0
+    n_unparsed_dates: int = 0
+    rejects_by_reason: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, parsed: Parsed, normalized: Normalized) -> ReadCounts:
+        rejects = pl.concat([parsed.rejects, normalized.rejects])
+        by_reason = rejects.group_by("reason_code").len()
+        return cls(
+            n_records=parsed.records.height + parsed.rejects.height,
+            n_unparsed_dates=normalized.n_unparsed_dates,
+            rejects_by_reason=dict(by_reason.iter_rows()),
+        )
+
+    def __add__(self, other: ReadCounts) -> ReadCounts:
+        reasons = Counter(self.rejects_by_reason) + Counter(other.rejects_by_reason)
+        return ReadCounts(
+            n_records=self.n_records + other.n_records,
+            n_unparsed_dates=self.n_unparsed_dates + other.n_unparsed_dates,
+            rejects_by_reason=dict(sorted(reasons.items())),
+        )
+
+
+def add_timings(timings: dict[str, float], spent: dict[str, float]) -> None:
+    """Stages that run once per batch add up their seconds."""
+    for name, seconds in spent.items():
+        timings[name] = round(timings.get(name, 0.0) + seconds, 3)
 
 
 def ingest_counts(
-    inputs: InputFiles, parsed: Parsed, normalized: Normalized, staged: dict[str, int]
+    inputs: InputFiles, read: ReadCounts, staged: dict[str, int]
 ) -> dict[str, object]:
-    """What reading and staging saw; taken as soon as the records are staged, so the run can
-    let go of its in-memory records before the long entity step."""
+    """What reading and staging saw, once every batch is staged."""
     return {
         "n_files": inputs.n_found,
         "n_unchanged_files": inputs.n_unchanged,
-        "n_records": parsed.records.height + parsed.rejects.height,
+        "n_records": read.n_records,
         **staged,
-        "n_unparsed_dates": normalized.n_unparsed_dates,
-        "rejects_by_reason": rejects_by_reason(parsed, normalized),
+        "n_unparsed_dates": read.n_unparsed_dates,
+        "rejects_by_reason": read.rejects_by_reason,
     }
 
 

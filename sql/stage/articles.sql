@@ -1,45 +1,11 @@
--- grain: one row per article new to the warehouse (first copy in the batch, unseen before)
+-- grain: one row per article new to the warehouse: the current batch's records keyed.sql
+-- marks new (the first copy of the article in the run, unseen before)
 insert into staging.articles by name
--- A reprocessing run replaces its interval's rows, so it dedups against the other intervals
--- only ($replace_from = $replace_until, an empty range, for ordinary runs).
-with kept as (
-    select article_id, content_hash
-    from main.articles
-    where not (interval_start >= $replace_from and interval_start < $replace_until)
-),
-
-firsts as (
-    select * from keyed where id_rank = 1 and hash_rank = 1
-),
-
--- A record whose URL's first copy was dropped as a content copy of another article, and
--- whose own text is new, is the first stored copy of that URL after all.
-second_chance as (
-    select k.*
+with new_records as (
+    select i.*, k.article_id, k.content_hash
     from keyed as k
-    anti join firsts as f on f.article_id = k.article_id
-    anti join firsts as g on g.content_hash = k.content_hash
-    qualify
-        row_number() over (partition by k.article_id order by k.input_uri, k.input_record) = 1
-        and row_number() over (partition by k.content_hash order by k.input_uri, k.input_record) = 1
-),
-
-candidates as (
-    select * from firsts
-    union all by name
-    select * from second_chance
-),
-
-unseen as (
-    select c.*
-    from candidates as c
-    anti join kept as a on a.article_id = c.article_id
-),
-
-final as (
-    select u.*
-    from unseen as u
-    anti join kept as a on a.content_hash = u.content_hash
+    inner join incoming as i using (record_index)
+    where k.is_new
 )
 
 select
@@ -67,4 +33,4 @@ select
     input_uri,
     input_record,
     date_unparsed
-from final
+from new_records

@@ -1,34 +1,27 @@
--- grain: staging.article_bands gets one row per (staged article, band); every staged article's
--- story_id and is_canonical are set. Reads the registered relation new_bands
--- (article_id, band, band_hash, component) from flows/core/stories.py::story_bands, where
--- component labels the batch's connected components of "shares a band".
+-- grain: every staged article's story_id and is_canonical are set, and staging.story_moves
+-- gets one row per published story the run renames. Runs once all of the run's batches are
+-- staged, before the publish. Reads staging.article_bands (the bands of every article the
+-- run staged) and the registered relation band_components (article_id, component) from
+-- flows/core/stories.py::band_components over the staged bands that share a bucket
+-- (queries/shared_bands.sql): the run's connected components of "shares a band", each
+-- labelled by its smallest article_id. A staged article missing from it is a component of
+-- its own; only components that share a band with another staged article or with a
+-- published one can get another story than the article itself.
 --
 -- A component of staged articles joins every published story it shares a band with, and
--- every other component of the batch that joins one of those stories; the merged story is
+-- every other component of the run that joins one of those stories; the merged story is
 -- named after its EARLIEST member, staged or published (earliest =
 -- min(coalesce(published_at, interval_start), article_id)). When an earlier copy arrives
 -- after later ones, the published story is renamed after it (staging.story_moves, applied at
 -- publish), so the stories do not depend on the order the days were loaded in.
--- Runs after sql/stage/articles.sql (needs staging.articles), before the publish.
 
-insert into staging.article_bands by name
-select distinct b.article_id, b.band, b.band_hash
-from new_bands as b
-semi join staging.articles as s on s.article_id = b.article_id;
-
-create or replace temp table component_stories as
-with recursive staged as (
-    select article_id, coalesce(published_at, interval_start) as seen_at
-    from staging.articles
+-- staged articles sharing a band with a published article, and that article's story; a
+-- re-staged article_id (reprocessing) counts as staged, not published
+create or replace temp table published_matches as
+with staged as (
+    select article_id from staging.articles
 ),
 
-batch_bands as (
-    select distinct b.article_id, b.band, b.band_hash, b.component
-    from new_bands as b
-    semi join staged as s on s.article_id = b.article_id
-),
-
--- published articles with bands; a re-staged article_id (reprocessing) counts as staged
 published_bands as (
     select pb.article_id, a.story_id, pb.band, pb.band_hash
     from main.article_bands as pb
@@ -36,16 +29,38 @@ published_bands as (
     anti join staged as s on s.article_id = a.article_id
 ),
 
-component_matches as (
-    select distinct b.component, p.story_id
-    from batch_bands as b
+final as (
+    select distinct b.article_id, p.story_id
+    from staging.article_bands as b
     inner join published_bands as p on p.band = b.band and p.band_hash = b.band_hash
+)
+
+select * from final;
+
+-- every staged article that may join another story, with its component
+create or replace temp table article_components as
+select article_id, component from band_components
+union
+select m.article_id, m.article_id as component
+from published_matches as m
+anti join band_components as c on c.article_id = m.article_id;
+
+create or replace temp table component_stories as
+with recursive staged as (
+    select article_id, coalesce(published_at, interval_start) as seen_at
+    from staging.articles
+),
+
+component_matches as (
+    select distinct c.component, m.story_id
+    from published_matches as m
+    inner join article_components as c using (article_id)
 ),
 
 -- components that share bands with one published story (each through its own band) are one
 -- story too: every component reachable through component -> story -> component links
 linked (component, other) as (
-    select distinct component, component from batch_bands
+    select distinct component, component from component_matches
     union
     select l.component, m2.component
     from linked as l
@@ -53,10 +68,16 @@ linked (component, other) as (
     inner join component_matches as m2 on m2.story_id = m1.story_id
 ),
 
-groups as (
+linked_groups as (
     select component, min(other) as grp
     from linked
     group by component
+),
+
+groups as (
+    select distinct c.component, coalesce(g.grp, c.component) as grp
+    from article_components as c
+    left join linked_groups as g using (component)
 ),
 
 matched as (
@@ -66,10 +87,10 @@ matched as (
 ),
 
 members as (
-    select distinct g.grp, s.article_id, s.seen_at
-    from batch_bands as b
+    select g.grp, s.article_id, s.seen_at
+    from article_components as c
     inner join groups as g using (component)
-    inner join staged as s on s.article_id = b.article_id
+    inner join staged as s using (article_id)
 ),
 
 candidates as (
@@ -102,14 +123,15 @@ select g.component, s.story_id, s.merged
 from groups as g
 inner join group_stories as s using (grp);
 
+-- articles start as their own story (sql/stage/articles.sql): only the others change
 update staging.articles as s
 set story_id = f.story_id, is_canonical = (f.story_id = s.article_id)
 from (
-    select m.article_id, c.story_id
-    from (select distinct article_id, component from new_bands) as m
-    inner join component_stories as c using (component)
+    select c.article_id, cs.story_id
+    from article_components as c
+    inner join component_stories as cs using (component)
 ) as f
-where s.article_id = f.article_id;
+where s.article_id = f.article_id and s.story_id <> f.story_id;
 
 delete from staging.story_moves;
 

@@ -10,10 +10,12 @@ import duckdb
 import polars as pl
 import pytest
 
+from flows.core.batches import input_order
 from flows.core.schemas import NORMALIZED
+from flows.steps.stage import incoming
 from flows.warehouse import migrate, run_sql_file
 
-STAGE_FILES = ("reset", "keyed", "articles", "duplicates")
+STAGE_FILES = ("reset", "keyed", "articles", "duplicates", "duplicate_links")
 
 
 def record(**fields: Any) -> dict[str, Any]:
@@ -32,7 +34,7 @@ def record(**fields: Any) -> dict[str, Any]:
 
 
 def stage(con: duckdb.DuckDBPyConnection, params: dict[str, Any], *rows: dict[str, Any]) -> None:
-    con.register("incoming", pl.DataFrame(list(rows), schema=NORMALIZED).to_arrow())
+    con.register("incoming", incoming(pl.DataFrame(list(rows), schema=NORMALIZED)).to_arrow())
     for name in STAGE_FILES:
         run_sql_file(con, f"stage/{name}.sql", params)
 
@@ -245,3 +247,70 @@ def test_duplicate_of_always_names_a_stored_article(
         "anti join main.articles as m on m.article_id = d.duplicate_of"
     ).fetchall()
     assert dangling == []
+
+
+def stage_in_batches(
+    con: duckdb.DuckDBPyConnection, params: dict[str, Any], *batches: list[dict[str, Any]]
+) -> tuple[list, list]:
+    """Stage the records a batch at a time, as the stage step does; (staged, duplicates)."""
+    run_sql_file(con, "stage/reset.sql")
+    for rows in batches:
+        con.register("incoming", incoming(pl.DataFrame(rows, schema=NORMALIZED)).to_arrow())
+        for name in ("keyed", "articles", "duplicates"):
+            run_sql_file(con, f"stage/{name}.sql", params)
+    run_sql_file(con, "stage/duplicate_links.sql", params)
+    return staged(con), duplicates(con)
+
+
+# Records in input_uri order (batches are cut in that order): u2's text repeats a's under
+# another URL, so u2's first stored copy is its later record with a new text; b is in the
+# warehouse already under another URL, and its second copy's text is new.
+SPREAD = [
+    record(url="https://e.com/a", body="Same text.", input_uri="mem://1.jsonl"),
+    record(url="https://e.com/old", body="Known text.", input_uri="mem://1.jsonl", input_record=2),
+    record(url="https://e.com/u2", body="Same text.", input_uri="mem://2.jsonl"),
+    record(url="https://e.com/a", body="Same text.", input_uri="mem://3.jsonl"),
+    record(url="https://e.com/u2", body="Updated text.", input_uri="mem://4.jsonl"),
+    record(url="https://e.com/b", body="Known text.", input_uri="mem://4.jsonl", input_record=2),
+    record(url="https://e.com/b", body="New text.", input_uri="mem://5.jsonl"),
+    record(url=None, title="No link", body="Text only.", input_uri="mem://5.txt"),
+    record(url=None, title="NO LINK", body="TEXT ONLY.", input_uri="mem://6.txt"),
+]
+
+
+@pytest.mark.parametrize("cuts", [(9,), (1,) * 9, (2, 3, 4), (4, 5), (3, 1, 5)])
+def test_batches_stage_what_one_batch_stages(
+    con: duckdb.DuckDBPyConnection, params: dict, insert: Any, cuts: tuple[int, ...]
+) -> None:
+    insert("articles", {"article_id": "old1", "title": "Harbour reopens", "body": "Known text."})
+    batches, start = [], 0
+    for size in cuts:
+        batches.append(SPREAD[start : start + size])
+        start += size
+    result = stage_in_batches(con, params, *batches)
+    assert result == stage_in_batches(con, params, SPREAD)
+    stored, copies = result
+    ids = {(uri, n): article_id for article_id, uri, n in stored}
+    assert sorted(ids) == [
+        ("mem://1.jsonl", 1),
+        ("mem://4.jsonl", 1),
+        ("mem://5.jsonl", 1),
+        ("mem://5.txt", 1),
+    ]
+    links = {(uri, n): of for uri, n, _, of in copies}
+    assert links == {
+        ("mem://1.jsonl", 2): "old1",  # its text is in the warehouse
+        ("mem://2.jsonl", 1): ids[("mem://4.jsonl", 1)],  # u2, stored from a later batch
+        ("mem://3.jsonl", 1): ids[("mem://1.jsonl", 1)],
+        ("mem://4.jsonl", 2): ids[("mem://5.jsonl", 1)],  # b, stored from a later batch
+        ("mem://6.txt", 1): ids[("mem://5.txt", 1)],
+    }
+
+
+def test_batches_take_files_in_the_order_the_sql_ranks_records_by(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    uris = ["/in/a/b.txt", "/in/a-c.txt", "/in/B.txt", "/in/é.txt", "/in/ä/x", "/in/a b", "/in/Z"]
+    con.register("uris", pl.DataFrame({"input_uri": uris}).to_arrow())
+    by_sql = [u for (u,) in con.execute("select input_uri from uris order by input_uri").fetchall()]
+    assert [uris[i] for i in input_order(uris)] == by_sql

@@ -1,4 +1,5 @@
-"""sql/stage/stories.sql + publish/article_bands.sql + the stories view on tiny tables.
+"""sql/stage/article_bands.sql, queries/shared_bands.sql, stage/stories.sql,
+publish/article_bands.sql and the stories view on tiny tables.
 
 Bands are written by hand (a letter per shared bucket) so each test states exactly which
 articles share a band; one test runs real texts through flows/core/stories.py.
@@ -15,7 +16,8 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.core.stories import BAND_SCHEMA, band_components, story_bands
+from flows.core.stories import BAND_SCHEMA, band_hashes
+from flows.steps.stage import assign_stories
 from flows.warehouse import run_sql_file
 from tests.sql.test_aggregates import rebuild_aggregates
 
@@ -29,37 +31,48 @@ def day(n: int, hour: int = 12) -> datetime:
 
 
 def hand_bands(bands: Bands) -> pl.DataFrame:
-    """new_bands for hand-made buckets: letter -> (band index, hash) kept distinct per letter."""
+    """Bands for hand-made buckets: letter -> (band index, hash) kept distinct per letter."""
     rows = [
         {"article_id": article_id, "band": ord(letter) % 16, "band_hash": ord(letter) * 1000}
         for article_id, letters in bands.items()
         for letter in letters
     ]
-    frame = pl.DataFrame(rows, schema=BAND_SCHEMA)
-    return frame.join(band_components(frame), on="article_id")
+    return pl.DataFrame(rows, schema=BAND_SCHEMA)
 
 
-def stage(
+def stage_batch(
     con: duckdb.DuckDBPyConnection,
     insert: Insert,
     articles: dict[str, datetime | None],
-    new_bands: pl.DataFrame,
+    bands: pl.DataFrame,
     load: str = "load-1",
 ) -> None:
-    """Stage articles as sql/stage/articles.sql leaves them (story_id = article_id), then
-    cluster them; published_at None falls back to interval_start (day 6)."""
-    run_sql_file(con, "stage/reset.sql")
+    """Stage one batch's articles as sql/stage/articles.sql leaves them (story_id =
+    article_id) and their bands; published_at None falls back to interval_start (day 6)."""
     rows = [
         {"article_id": a, "story_id": a, "published_at": at, "load_id": load}
         for a, at in articles.items()
     ]
     if rows:
         insert("staging.articles", *rows)
-    con.register("new_bands", new_bands.to_arrow())
+    con.register("batch_bands", bands.to_arrow())
     try:
-        run_sql_file(con, "stage/stories.sql")
+        run_sql_file(con, "stage/article_bands.sql")
     finally:
-        con.unregister("new_bands")
+        con.unregister("batch_bands")
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    insert: Insert,
+    articles: dict[str, datetime | None],
+    bands: pl.DataFrame,
+    load: str = "load-1",
+) -> None:
+    """A run of one batch: staged, then clustered into stories as the stage step does."""
+    run_sql_file(con, "stage/reset.sql")
+    stage_batch(con, insert, articles, bands, load)
+    assign_stories(con)
 
 
 def publish(con: duckdb.DuckDBPyConnection) -> None:
@@ -240,17 +253,42 @@ def test_restaged_article_is_not_its_own_candidate(
     assert moves == [("old", "a")]
 
 
-def test_bands_are_staged_once_and_stale_ones_are_cleared(
-    con: duckdb.DuckDBPyConnection, insert: Insert
-) -> None:
+def test_stale_bands_are_cleared(con: duckdb.DuckDBPyConnection, insert: Insert) -> None:
     stale = pl.DataFrame([{"article_id": "gone", "band": 0, "band_hash": 1}], schema=BAND_SCHEMA)
     con.register("stale", stale.to_arrow())
     con.execute("insert into staging.article_bands select * from stale")
-    doubled = pl.concat([hand_bands({"a": "pq", "ghost": "p"})] * 2)  # ghost is not staged
-    stage(con, insert, {"a": day(1)}, doubled)
+    stage(con, insert, {"a": day(1)}, hand_bands({"a": "pq"}))
     assert con.execute(
         "select article_id, count(*) from staging.article_bands group by all"
     ).fetchall() == [("a", 2)]
+
+
+@pytest.mark.parametrize("cuts", [(5,), (1, 4), (2, 1, 2), (1, 1, 1, 1, 1)])
+def test_stories_of_a_run_do_not_depend_on_its_batches(
+    con: duckdb.DuckDBPyConnection, insert: Insert, cuts: tuple[int, ...]
+) -> None:
+    # c~e (p), e~a (q), b~d (r); published "old" shares s with d and names nothing earlier
+    load(con, insert, {"old": day(3)}, {"old": "s"})
+    articles = {"e": day(4), "c": day(2), "b": day(5), "a": day(6), "d": day(1)}
+    bands = {"c": "p", "e": "pq", "a": "q", "b": "r", "d": "rs"}
+    names = list(articles)
+    run_sql_file(con, "stage/reset.sql")
+    start = 0
+    for size in cuts:
+        batch = names[start : start + size]
+        batch_bands = hand_bands({a: bands[a] for a in batch})
+        stage_batch(con, insert, {a: articles[a] for a in batch}, batch_bands)
+        start += size
+    assign_stories(con)
+    assert stories(con, "staging.articles") == {
+        "a": ("c", False),
+        "b": ("d", False),
+        "c": ("c", True),
+        "d": ("d", True),
+        "e": ("c", False),
+    }
+    moves = con.execute("select old_story_id, new_story_id from staging.story_moves").fetchall()
+    assert moves == [("old", "d")]
 
 
 def test_publish_appends_bands_once(con: duckdb.DuckDBPyConnection, insert: Insert) -> None:
@@ -302,7 +340,7 @@ def test_real_texts_cluster_through_stories_py(
             "body": [text, edited, " ".join(words[200:])],
         }
     )
-    stage(con, insert, {"orig": day(1), "copy": day(2), "other": day(1)}, story_bands(frame))
+    stage(con, insert, {"orig": day(1), "copy": day(2), "other": day(1)}, band_hashes(frame))
     assert stories(con, "staging.articles") == {
         "orig": ("orig", True),
         "copy": ("orig", False),
