@@ -113,7 +113,7 @@ def test_meta_confidence_is_dev_precision_per_label() -> None:
     for label, value in per_label.items():
         assert 0.0 < value <= 1.0
         assert value == pytest.approx(dev[label]["p"])
-    assert set(meta["pipeline"]) == {"tok2vec", "ner", "sentencizer"}
+    assert meta["pipeline"] == ["token_features", "tok2vec", "ner", "sentencizer"]
 
 
 def test_matrix_products_go_through_numpy_blas(nlp) -> None:
