@@ -30,7 +30,7 @@ from benchmarks.measure import (
     extraction_alone_seconds,
     extraction_processes,
     full_snapshot_seconds,
-    ner_speed,
+    ner_speeds,
     pipeline_run,
     progress,
     real_news_texts,
@@ -142,7 +142,7 @@ def ner_rows(n_texts: int, repeat: int) -> list[Row]:
     rows = []
     for processes in (1, 2):
         progress(f"NER alone, {processes} process(es), {label}...")
-        speeds = [ner_speed(texts, processes) for _ in range(repeat)]
+        speeds = ner_speeds(texts, processes, repeat)
         rows.append(
             Row(f"NER alone, {processes} process(es)", "words/s", statistics.median(speeds), label)
         )

@@ -95,3 +95,21 @@ def test_benchmark_prints_a_table(cli_base_env: dict[str, str]) -> None:
     assert "loaded" in rows["N=30: naive baseline"][2]
     assert "no NER" in rows["N=30: naive baseline"][2]
     assert "N=30: writing corpus" in done.stderr and "run 1/1" in done.stderr
+
+
+def test_ner_speed_prints_one_row_per_process_count(cli_base_env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.ner_speed", "--texts", "4", "--repeat", "2"],
+        cwd=REPO_ROOT,
+        env=dict(cli_base_env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    machine, table = done.stdout.split("\n", 1)
+    assert machine.startswith("Machine: ") and "cores" in machine
+    rows = parse_table(table)
+    assert list(rows) == ["NER, 1 process(es)", "NER, 2 process(es)"]
+    for value, unit, note in rows.values():
+        assert unit == "words/s" and value > 0 and "passes" in note
