@@ -2,7 +2,11 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (containers often set
+# it), Python would otherwise compile every imported module on every start (Prefect and
+# Great Expectations: ~10 s of each run). The Makefile is in the stamp so that changes to
+# these recipes reach an existing venv.
+STAMP  := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml Makefile | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
 # Two pytest workers: most slow tests wait on `wirehouse` subprocesses, so the cores overlap.
 TEST_JOBS ?= 2
@@ -14,8 +18,9 @@ setup: $(STAMP)
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m compileall -q flows benchmarks
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: setup

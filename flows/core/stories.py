@@ -293,14 +293,14 @@ def _band_values(signatures: np.ndarray) -> np.ndarray:
     return folded.view(np.int64)
 
 
-def band_hashes(frame: pl.DataFrame) -> pl.DataFrame:
-    """(article_id, title, body) -> one row per (article_id, band, band_hash).
+def band_hashes(frame: pl.DataFrame, key: str = "article_id") -> pl.DataFrame:
+    """(key, title, body) -> one row per (key, band, band_hash); ``key`` keeps its type.
 
     The title is prepended to the body before shingling; articles whose body has fewer than
     MIN_BODY_WORDS words get no rows (they can only match as exact copies).
     """
     texts = frame.select(
-        pl.col("article_id").cast(pl.String),
+        pl.col(key),
         text=pl.concat_str(
             pl.col("title", "body").cast(pl.String), separator="\n", ignore_nulls=True
         ),
@@ -312,11 +312,11 @@ def band_hashes(frame: pl.DataFrame) -> pl.DataFrame:
     kept = np.flatnonzero(n_words - n_title.to_numpy() >= MIN_BODY_WORDS)
     return pl.DataFrame(
         {
-            "article_id": texts.get_column("article_id").gather(np.repeat(kept, BANDS)),
+            key: texts.get_column(key).gather(np.repeat(kept, BANDS)),
             "band": np.tile(np.arange(BANDS, dtype=np.int16), len(kept)),
             "band_hash": _band_values(_densify(signatures[kept])),
         },
-        schema=BAND_SCHEMA,
+        schema={key: texts.schema[key], "band": pl.Int16, "band_hash": pl.Int64},
     )
 
 

@@ -4,6 +4,8 @@ batch is staged, the run-wide parts: duplicates' links to their stored copies an
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import duckdb
 import polars as pl
 from prefect import task
@@ -11,7 +13,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.core.normalize import Normalized
 from flows.core.readers import Parsed
-from flows.core.stories import band_components, band_hashes
+from flows.core.stories import BAND_SCHEMA, band_components, band_hashes
 from flows.faults import fault_point
 from flows.settings import Settings
 from flows.steps.discover import FileBatch
@@ -45,8 +47,17 @@ def stage_batch(
     file digests; earlier batches of the run are already staged."""
     params = stage_params(load)
     rejects = pl.concat([parsed.rejects, normalized.rejects])
-    with stage("stage", timings) as notes, connect(settings, staging=True) as con:
-        con.register("incoming", incoming(normalized.articles).to_arrow())
+    records = incoming(normalized.articles)
+    with (
+        stage("stage", timings) as notes,
+        connect(settings, staging=True) as con,
+        ThreadPoolExecutor(1) as hashing,
+    ):
+        # Every record's story bands are hashed (numpy) while DuckDB keys and inserts the
+        # batch, which releases the GIL: the two overlap on the cores instead of taking turns.
+        # Only the new articles' bands are kept.
+        bands = hashing.submit(band_hashes, records, "record_index")
+        con.register("incoming", records.to_arrow())
         con.register("rejected", rejects.to_arrow())
         con.register("read_files", batch.digests.to_arrow())
         run_sql_file(con, "stage/keyed.sql", params)
@@ -55,7 +66,7 @@ def stage_batch(
             run_sql_file(con, f"stage/{name}.sql", params)
             fault_point(settings, f"stage.after_{name}")
             if name == "articles":
-                n_new = stage_bands(con)
+                n_new = stage_bands(con, bands)
         notes.extend([batch.label] if batch.label else [])
         notes.append(f"{n_new} new articles, {normalized.articles.height - n_new} duplicates")
 
@@ -66,13 +77,14 @@ def incoming(articles: pl.DataFrame) -> pl.DataFrame:
     return articles.with_row_index("record_index")
 
 
-def stage_bands(con: duckdb.DuckDBPyConnection) -> int:
+def stage_bands(con: duckdb.DuckDBPyConnection, record_bands: Future[pl.DataFrame]) -> int:
     """MinHash bands of the batch's new articles, kept for story matching; returns how many
-    articles the batch staged."""
-    texts = fetch_frame(con, "queries/new_article_texts_batch.sql")
-    con.register("batch_bands", band_hashes(texts).to_arrow())
+    articles the batch staged. ``record_bands`` are every record's, by record_index."""
+    new = fetch_frame(con, "queries/new_article_records_batch.sql")
+    bands = new.join(record_bands.result(), on="record_index", maintain_order="right")
+    con.register("batch_bands", bands.select(list(BAND_SCHEMA)).to_arrow())
     run_sql_file(con, "stage/article_bands.sql")
-    return texts.height
+    return new.height
 
 
 @task(name="stage-stories", cache_policy=NO_CACHE)

@@ -2,6 +2,9 @@
 -- mentions, so the cost follows the run. Runs first in the publish order: the run's new
 -- articles are the staged ones not in main.articles yet (publish/articles.sql appends exactly
 -- those) and its mentions are theirs (the entity step reads new articles only).
+-- article_no and entity_rank are integer stand-ins for the 32-character ids inside the
+-- run's distinct counts and the pair self-join (entity_rank follows entity_id's order, so
+-- pairs keep their orientation): the same result, hashed and compared as integers.
 
 create or replace temp table new_articles as
 select
@@ -11,7 +14,8 @@ select
     coalesce(s.story_id, s.article_id) as story_id,
     s.source_name,
     s.language,
-    s.tone
+    s.tone,
+    row_number() over () as article_no
 from staging.articles as s
 anti join main.articles as a on a.article_id = s.article_id;
 
@@ -35,6 +39,7 @@ select
     k.entity_key,
     m.entity_id,
     m.article_id,
+    n.article_no,
     n.story_id,
     m.tone,
     n.tone as article_tone
@@ -53,7 +58,7 @@ select
     day,
     entity_key,
     count(*) as n_mentions,
-    count(distinct article_id) as n_articles,
+    count(distinct article_no) as n_articles,
     sum(tone) as sentence_tone_sum,
     count(tone) as n_sentence_tones,
     sum(article_tone) as article_tone_sum,
@@ -74,13 +79,23 @@ from new_mentions;
 merge into main.entity_pairs as p
 using (
     with article_entities as (
-        select distinct article_id, entity_id, entity_key from new_mentions
+        select distinct article_no, entity_id, entity_key from new_mentions
+    ),
+
+    entity_order as (
+        select entity_id, row_number() over (order by entity_id) as entity_rank
+        from (select distinct entity_id from article_entities)
+    ),
+
+    ranked as (
+        select article_no, entity_key, entity_rank
+        from article_entities inner join entity_order using (entity_id)
     )
 
     select x.entity_key as entity_key_a, y.entity_key as entity_key_b, count(*) as n_articles
-    from article_entities as x
-    inner join article_entities as y
-        on x.article_id = y.article_id and x.entity_id < y.entity_id
+    from ranked as x
+    inner join ranked as y
+        on x.article_no = y.article_no and x.entity_rank < y.entity_rank
     group by x.entity_key, y.entity_key
 ) as d
 on p.entity_key_a = d.entity_key_a and p.entity_key_b = d.entity_key_b

@@ -13,7 +13,7 @@ import pytest
 from flows.core.batches import input_order
 from flows.core.schemas import NORMALIZED
 from flows.steps.stage import incoming
-from flows.warehouse import migrate, run_sql_file
+from flows.warehouse import fetch_frame, migrate, run_sql_file
 
 STAGE_FILES = ("reset", "keyed", "articles", "duplicates", "duplicate_links")
 
@@ -314,3 +314,20 @@ def test_batches_take_files_in_the_order_the_sql_ranks_records_by(
     con.register("uris", pl.DataFrame({"input_uri": uris}).to_arrow())
     by_sql = [u for (u,) in con.execute("select input_uri from uris order by input_uri").fetchall()]
     assert [uris[i] for i in input_order(uris)] == by_sql
+
+
+def test_new_article_records_name_the_staged_articles(
+    con: duckdb.DuckDBPyConnection, params: dict
+) -> None:
+    """queries/new_article_records_batch.sql: the records whose bands are kept are exactly
+    the batch's staged articles (the duplicate's record is left out)."""
+    stage(
+        con,
+        params,
+        record(url="https://e.com/a", input_record=1),
+        record(url="https://e.com/a", input_record=2),
+        record(url="https://e.com/b", title="Other", input_record=3),
+    )
+    new = fetch_frame(con, "queries/new_article_records_batch.sql").sort("record_index")
+    assert new.get_column("record_index").to_list() == [0, 2]
+    assert sorted(new.get_column("article_id")) == [a for a, _, _ in staged(con)]

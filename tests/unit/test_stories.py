@@ -112,6 +112,16 @@ def test_identical_texts_share_every_band() -> None:
     )
 
 
+def test_bands_by_record_number_are_the_bands_by_article_id() -> None:
+    """The stage step hashes records by record_index; the key changes nothing else."""
+    by_id = band_hashes(frame(a=HARBOUR, b=EDITED))
+    records = frame(a=HARBOUR, b=EDITED).drop("article_id").with_row_index("record_index")
+    by_record = band_hashes(records, "record_index")
+    assert by_record.schema["record_index"] == pl.UInt32
+    assert by_record.get_column("band_hash").to_list() == by_id.get_column("band_hash").to_list()
+    assert by_record.get_column("record_index").to_list() == [0] * BANDS + [1] * BANDS
+
+
 def test_case_and_punctuation_do_not_matter() -> None:
     bands = band_hashes(frame(a=HARBOUR, b=HARBOUR.upper().replace(",", " ;")))
     assert buckets(bands, "a") == buckets(bands, "b")
