@@ -170,7 +170,7 @@ def _predict_spans(
     """
     from spacy.tokens import Doc
 
-    from flows.core.entities.ner import _disabled_for_entities
+    from flows.core.entities.ner import _disabled_for_entities, tag
 
     if groups is None:
         groups = [range(i, i + 1) for i in range(len(sentences))]
@@ -195,13 +195,16 @@ def _predict_spans(
     ]
     started = time.perf_counter()
     pred: list[SpanKey] = []
-    for doc, starts in zip(nlp.pipe(docs, batch_size=256, disable=disable), offsets, strict=True):
-        for ent in doc.ents:
-            label = map_label(ent.label_)
+    tagged = tag(nlp, docs, batch_size=256, disable=disable)
+    for (_, ents), starts in zip(tagged, offsets, strict=True):
+        for ent_start, ent_end, original in zip(
+            ents.start.tolist(), ents.end.tolist(), ents.label, strict=True
+        ):
+            label = map_label(original)
             if label is None:
                 continue
-            first, si = next((o, i) for o, i in reversed(starts) if o <= ent.start)
-            pred.append((si, ent.start - first, ent.end - first, label))
+            first, si = next((o, i) for o, i in reversed(starts) if o <= ent_start)
+            pred.append((si, ent_start - first, ent_end - first, label))
     return pred, time.perf_counter() - started
 
 
