@@ -20,9 +20,10 @@ the recorded examples read the same.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -149,9 +150,12 @@ def validate_suite(
     rows_suite, rows_batch, keys_suite, keys_batch = _batch_definitions(name)
     expectations = load_suite_definition(name)["expectations"]
     results = {p: _Result(expectations[p]) for p in range(len(expectations))}
-    work = [(rows_suite, rows_batch, chunk) for chunk in row_chunks]
-    if keys_suite.expectations:
-        work.append((keys_suite, keys_batch, keys))
+    # A generator, not a list: the chunks are read from DuckDB one at a time as GX asks for
+    # them, so only one is ever in memory (a list would hold the whole run's rows).
+    work: Iterator[tuple[Any, Any, Any]] = itertools.chain(
+        ((rows_suite, rows_batch, chunk) for chunk in row_chunks),
+        [(keys_suite, keys_batch, keys)] if keys_suite.expectations else [],
+    )
     for suite, batch_definition, frame in work:
         batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
         validated = batch.validate(suite, expectation_parameters=parameters)

@@ -16,7 +16,7 @@ import pytest
 from flows.core.language import LANGUAGES
 from flows.core.reasons import REASON_CODES
 from flows.core.schemas import ENTITY_TYPES
-from flows.quality import audit_parameters, gx_import
+from flows.quality import audit_parameters, gx_import, validate_suite
 from flows.steps.audit import audit_rows
 from flows.suites import (
     SUITES,
@@ -257,3 +257,31 @@ def test_an_expectation_that_cannot_be_chunked_is_refused() -> None:
     whole_table = {"type": "expect_table_row_count_to_equal", "kwargs": {"value": 3}}
     with pytest.raises(ValueError, match="neither row-wise nor a key expectation"):
         split_expectations("articles", [whole_table])
+
+
+def test_validation_holds_one_chunk_at_a_time() -> None:
+    """The chunks are read as GX validates them, so the audit's memory is one chunk's
+    whatever the run's size: a chunk must be gone before the one after the next is read."""
+    import weakref
+
+    import pandas as pd
+
+    alive = {"now": 0, "most": 0}
+
+    def released() -> None:
+        alive["now"] -= 1
+
+    def chunks() -> Any:
+        for i in range(8):
+            frame = pd.DataFrame({"entity_type": ["PERSON"] * 100, "latitude": [float(i)] * 100})
+            weakref.finalize(frame, released)
+            alive["now"] += 1
+            alive["most"] = max(alive["most"], alive["now"])
+            yield frame
+            del frame
+
+    keys = pd.DataFrame({column: pd.Series([], dtype=object) for column in key_columns("entities")})
+    rows = validate_suite("entities", chunks(), keys, _parameters())
+    assert rows and all(r["success"] for r in rows if r["column_name"] == "entity_type")
+    # the chunk being validated and, while the next is read, the one before it
+    assert alive["most"] <= 2
