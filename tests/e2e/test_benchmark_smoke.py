@@ -3,6 +3,7 @@ It asserts shape only: speed is measured by the benchmark, never asserted in tes
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -113,3 +114,34 @@ def test_ner_speed_prints_one_row_per_process_count(cli_base_env: dict[str, str]
     assert list(rows) == ["NER, 1 process(es)", "NER, 2 process(es)"]
     for value, unit, note in rows.values():
         assert unit == "words/s" and value > 0 and "passes" in note
+
+
+def test_memory_scale_prints_one_row_per_stage(cli_base_env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.memory_scale", "--sizes", "40"],
+        cwd=REPO_ROOT,
+        env=dict(cli_base_env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    machine, entities, header, rule, *lines = done.stdout.rstrip("\n").splitlines()
+    assert "cores" in machine and entities == "entities: rules"
+    assert header.split() == ["N", "stage", "seconds", "flow", "MiB", "all", "MiB"]
+    assert set(rule) == {"-"}
+    rows = {}
+    for line in lines:
+        size, stage, *numbers = line.split()
+        assert size == "40", line
+        rows[stage if stage != "whole" else "whole run"] = [
+            float(n.replace(",", "")) for n in numbers[-3:]
+        ]
+    assert {"discover", "parse", "normalize", "stage", "extract", "audit", "publish"} <= set(rows)
+    seconds, flow, everything = rows["whole run"]
+    # the whole run's peaks are its stages' highest; all processes hold at least the flow's
+    assert flow == max(r[1] for r in rows.values()) and everything >= flow > 50
+    assert seconds >= sum(r[0] for s, r in rows.items() if s != "whole run")
+    # the rules pipeline found the corpus's names: the extract line counted mentions
+    mentions = re.search(r"extract .* s: (\d+) mentions", done.stderr)
+    assert mentions and int(mentions[1]) > 0
