@@ -19,7 +19,11 @@ class Discovered:
 
 
 def expand_inputs(arguments: list[str]) -> Discovered:
-    """Folders are walked recursively (hidden files skipped); order is sorted and stable."""
+    """Folders are walked recursively (hidden files skipped); order is sorted and stable.
+
+    A folder the user names is walked even when it is a symlink (`landing/latest ->
+    landing/2024-12-31` is a common layout), as `find -H` does; links met inside a folder
+    are not followed, so a link cannot pull a second tree (or a loop) into the run."""
     files: list[Path] = []
     missing: list[str] = []
     for argument in arguments:
@@ -27,7 +31,7 @@ def expand_inputs(arguments: list[str]) -> Discovered:
         if not matches:
             missing.append(argument)
         for match in matches:
-            files.extend(_walk(match) if match.is_dir() and not match.is_symlink() else [match])
+            files.extend(_walk(match) if match.is_dir() else [match])
     # abspath, not resolve(): "a/../b" is one file, but a symlink keeps its own name.
     unique = sorted({Path(os.path.abspath(p)): None for p in files})
     return Discovered(unique, missing)

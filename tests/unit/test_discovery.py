@@ -105,6 +105,20 @@ def test_symlinked_folder_inside_a_folder_is_not_walked(tree: Path) -> None:
     assert not any(name.startswith("in/link/") for name in names)
 
 
+def test_symlinked_folder_named_by_the_user_is_walked(tree: Path) -> None:
+    (tree / "latest").symlink_to(tree / "in", target_is_directory=True)
+    # the files keep the name the user typed; the link inside "in" is still not followed
+    (tree / "in" / "link").symlink_to(tree / "other", target_is_directory=True)
+    found = expand_inputs(["latest"])
+    assert _names(tree, found.files) == [
+        "latest/a.txt",
+        "latest/b.jsonl",
+        "latest/link",
+        "latest/sub/c.txt",
+        "latest/sub/deeper/d.csv",
+    ]
+
+
 DIGEST_CASES: list[bytes] = [b"", b"hello\n", bytes(range(256)) * 5_000]
 
 
