@@ -36,29 +36,23 @@ def parse_table(stdout: str) -> dict[str, tuple[float, str, str]]:
     return rows
 
 
-def test_benchmark_prints_a_table(cli_base_env: dict[str, str]) -> None:
+def run_module(env: dict[str, str], module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m module args`` from the project root, as a user runs it; must succeed."""
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks",
-            "--sizes",
-            "30",
-            "--repeat",
-            "1",
-            "--baseline-size",
-            "30",
-            "--ner-texts",
-            "10",
-            "--no-write",
-        ],
+        [sys.executable, "-m", module, *args],
         cwd=REPO_ROOT,
-        env=dict(cli_base_env),
+        env=dict(env),
         capture_output=True,
         text=True,
         timeout=900,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def test_benchmark_prints_a_table(cli_base_env: dict[str, str]) -> None:
+    args = ("--sizes", "30", "--repeat", "1", "--baseline-size", "30", "--ner-texts", "10")
+    done = run_module(cli_base_env, "benchmarks", *args, "--no-write")
     rows = parse_table(done.stdout)
     for stage in ("discover", "parse", "normalize", "stage", "extract", "audit", "publish"):
         value, unit, note = rows[f"N=30: {stage}"]
@@ -99,15 +93,7 @@ def test_benchmark_prints_a_table(cli_base_env: dict[str, str]) -> None:
 
 
 def test_ner_speed_prints_one_row_per_process_count(cli_base_env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.ner_speed", "--texts", "4", "--repeat", "2"],
-        cwd=REPO_ROOT,
-        env=dict(cli_base_env),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    done = run_module(cli_base_env, "benchmarks.ner_speed", "--texts", "4", "--repeat", "2")
     machine, table = done.stdout.split("\n", 1)
     assert machine.startswith("Machine: ") and "cores" in machine
     rows = parse_table(table)
@@ -117,15 +103,7 @@ def test_ner_speed_prints_one_row_per_process_count(cli_base_env: dict[str, str]
 
 
 def test_memory_scale_prints_one_row_per_stage(cli_base_env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.memory_scale", "--sizes", "40"],
-        cwd=REPO_ROOT,
-        env=dict(cli_base_env),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    done = run_module(cli_base_env, "benchmarks.memory_scale", "--sizes", "40")
     machine, entities, header, rule, *lines = done.stdout.rstrip("\n").splitlines()
     assert "cores" in machine and entities == "entities: rules"
     assert header.split() == ["N", "stage", "seconds", "flow", "MiB", "all", "MiB"]
