@@ -2,10 +2,11 @@
 
     python -m benchmarks.memory_scale [--sizes 100000,300000,1000000] [--entities rules|model]
 
-Prints one row per stage and size: the stage's seconds, the flow process's peak RSS while
-the stage ran, and the peak of all the run's processes together (the entity step's workers
-and Prefect's server included). This is how the "memory stays flat as N grows" promise is
-checked at a size the main benchmark cannot reach in an afternoon.
+Prints one row per stage and size: its task runs (ingest has one per batch), their seconds,
+the flow process's peak RSS while the stage ran, and the peak of all the run's processes
+together (the entity step's workers and Prefect's server included). This is how the "memory
+stays flat as N grows" promise is checked at a size the main benchmark cannot reach in an
+afternoon.
 
 Memory is the flow's, not the model's: the model runs on worker processes whose size does
 not depend on the run. `--entities rules` (the default) therefore tags with an entity ruler
@@ -42,11 +43,24 @@ MIB = 2**20
 
 @dataclass(frozen=True)
 class StagePeak:
+    """One stage of one run: its task runs (ingest runs once per batch) added up."""
+
     size: int
     stage: str
     seconds: float
     flow_mib: float
     tree_mib: float
+    tasks: int = 1
+
+    def plus(self, other: StagePeak) -> StagePeak:
+        return StagePeak(
+            self.size,
+            self.stage,
+            self.seconds + other.seconds,
+            max(self.flow_mib, other.flow_mib),
+            max(self.tree_mib, other.tree_mib),
+            self.tasks + other.tasks,
+        )
 
 
 def rules_pipeline(folder: Path) -> Path:
@@ -119,7 +133,7 @@ def run_size(size: int, work: Path, model: Path | None) -> list[StagePeak]:
         env["WIREHOUSE_NER_MODEL"] = str(model)
     command = [sys.executable, "-m", "flows", "run", "--date", "2024-12-31", str(landing)]
     progress(f"running the flow on {size:,} articles ...")
-    peaks: list[StagePeak] = []
+    peaks: dict[str, StagePeak] = {}  # by stage, in the order they first report
     started = time.perf_counter()
     with subprocess.Popen(
         command, env=env, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -134,22 +148,24 @@ def run_size(size: int, work: Path, model: Path | None) -> list[StagePeak]:
             if found := STAGE_LINE.match(line):
                 flow, tree = sampler.take()
                 stage, seconds = found["stage"], float(found["seconds"])
-                peaks.append(StagePeak(size, stage, seconds, flow, tree))
+                peak = StagePeak(size, stage, seconds, flow, tree)
+                peaks[stage] = peaks[stage].plus(peak) if stage in peaks else peak
         sampler.stop()
     if child.returncode != 0:
         raise RuntimeError("benchmark run failed: " + "".join(tail))
     wall = time.perf_counter() - started
-    top_flow = max(p.flow_mib for p in peaks)
-    top_tree = max(p.tree_mib for p in peaks)
-    peaks.append(StagePeak(size, "whole run", wall, top_flow, top_tree))
-    return peaks
+    top_flow = max(p.flow_mib for p in peaks.values())
+    top_tree = max(p.tree_mib for p in peaks.values())
+    tasks = sum(p.tasks for p in peaks.values())
+    return [*peaks.values(), StagePeak(size, "whole run", wall, top_flow, top_tree, tasks)]
 
 
 def render(peaks: list[StagePeak]) -> str:
-    header = f"{'N':>10}  {'stage':<10} {'seconds':>9} {'flow MiB':>9} {'all MiB':>9}"
+    header = f"{'N':>10}  {'stage':<10} {'tasks':>5} {'seconds':>9} {'flow MiB':>9} {'all MiB':>9}"
     lines = [header, "-" * len(header)]
     lines += [
-        f"{p.size:>10,}  {p.stage:<10} {p.seconds:>9.1f} {p.flow_mib:>9,.0f} {p.tree_mib:>9,.0f}"
+        f"{p.size:>10,}  {p.stage:<10} {p.tasks:>5} {p.seconds:>9.1f} {p.flow_mib:>9,.0f}"
+        f" {p.tree_mib:>9,.0f}"
         for p in peaks
     ]
     return "\n".join(lines)

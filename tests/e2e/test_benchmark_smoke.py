@@ -106,20 +106,21 @@ def test_memory_scale_prints_one_row_per_stage(cli_base_env: dict[str, str]) -> 
     done = run_module(cli_base_env, "benchmarks.memory_scale", "--sizes", "40")
     machine, entities, header, rule, *lines = done.stdout.rstrip("\n").splitlines()
     assert "cores" in machine and entities == "entities: rules"
-    assert header.split() == ["N", "stage", "seconds", "flow", "MiB", "all", "MiB"]
+    assert header.split() == ["N", "stage", "tasks", "seconds", "flow", "MiB", "all", "MiB"]
     assert set(rule) == {"-"}
     rows = {}
     for line in lines:
         size, stage, *numbers = line.split()
         assert size == "40", line
-        rows[stage if stage != "whole" else "whole run"] = [
-            float(n.replace(",", "")) for n in numbers[-3:]
-        ]
+        key = stage if stage != "whole" else "whole run"
+        assert key not in rows, f"stage printed twice: {line}"
+        rows[key] = [float(n.replace(",", "")) for n in numbers[-4:]]
     assert {"discover", "parse", "normalize", "stage", "extract", "audit", "publish"} <= set(rows)
-    seconds, flow, everything = rows["whole run"]
+    tasks, seconds, flow, everything = rows["whole run"]
+    stages = [r for s, r in rows.items() if s != "whole run"]
     # the whole run's peaks are its stages' highest; all processes hold at least the flow's
-    assert flow == max(r[1] for r in rows.values()) and everything >= flow > 50
-    assert seconds >= sum(r[0] for s, r in rows.items() if s != "whole run")
+    assert flow == max(r[2] for r in stages) and everything >= flow > 50
+    assert seconds >= sum(r[1] for r in stages) and tasks == sum(r[0] for r in stages)
     # the rules pipeline found the corpus's names: the extract line counted mentions
     mentions = re.search(r"extract .* s: (\d+) mentions", done.stderr)
     assert mentions and int(mentions[1]) > 0
