@@ -7,7 +7,9 @@ and exit non-zero; only bugs show a traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,20 +22,33 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from flows.core.sources import FeedSource
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, as a scheduler's timeout, `kill` or a container stop sends it."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings.from_env()
     if getattr(args, "verbose", False):
         settings = settings.with_(verbose=True)
     quiet_third_party_logging(settings.verbose)
+    # SIGTERM unwinds like Ctrl-C: its default (die at once) skips the exit handlers, which
+    # left Prefect's temporary server and the tagging workers running with no parent.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return int(args.handler(args, settings))
     except UserError as exc:
         print(f"wirehouse: {exc}", file=sys.stderr)
         return exc.code
-    except KeyboardInterrupt:
-        print("wirehouse: interrupted; the next run cleans up after this one", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        how, code = ("terminated", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
+        print(f"wirehouse: {how}; the next run cleans up after this one", file=sys.stderr)
+        return code
 
 
 def build_parser() -> argparse.ArgumentParser:

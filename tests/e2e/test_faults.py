@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from flows.faults import marker_path
 from flows.fingerprint import Fingerprint, fingerprint_file
-from tests.e2e.cli import run_in_group
+from tests.e2e.cli import run_in_group, start_group
 from tests.fixtures.inputs import write_good_corpus, write_malformed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -102,3 +104,67 @@ def test_error_inside_publish_leaves_nothing_visible(
         assert con.execute("select status from loads").fetchall() == [("failed",)]
     assert run_cli(corpus, cli_env).returncode == 0
     assert fingerprint_file(home / "published" / "news.duckdb") == clean
+
+
+def _descendants(root: int) -> set[int]:
+    """Every live process below ``root`` (read from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):  # ended while we looked
+            continue
+    found, frontier = set(), [root]
+    while frontier:
+        parent = frontier.pop()
+        children = {pid for pid, ppid in parents.items() if ppid == parent} - found
+        found |= children
+        frontier.extend(children)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_sigterm_ends_the_run_with_its_server_and_a_clean_rerun(
+    corpus: Path, clean: Fingerprint, cli_base_env: dict[str, str], tmp_path: Path
+) -> None:
+    """A scheduler's timeout or a container stop sends SIGTERM to the run's process only. The
+    run must stop with one line and exit 143, and take the Prefect server it started with it
+    (no session server here: the CLI starts its own, as on a user's machine)."""
+    home = tmp_path / "warehouse"
+    env = {k: v for k, v in cli_base_env.items() if k != "PREFECT_API_URL"}
+    env |= {"PREFECT_HOME": str(tmp_path / "prefect"), "WIREHOUSE_HOME": str(home)}
+    point = "stage.after_articles"
+    running = start_group(
+        ["run", "--date", DATE, str(corpus)], dict(env, WIREHOUSE_FAULT=f"{point}:sleep=120")
+    )
+    deadline = time.monotonic() + 120
+    while not marker_path(home, point).exists():
+        assert running.proc.poll() is None and time.monotonic() < deadline, "run never staged"
+        time.sleep(0.2)
+    helpers = _descendants(running.proc.pid)
+    assert helpers, "the run started no Prefect server of its own"
+    running.proc.send_signal(signal.SIGTERM)
+    running.proc.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not [pid for pid in helpers if _alive(pid)], "processes outlived the run"
+    done = running.finish()
+    assert done.returncode == 143
+    assert "terminated; the next run cleans up" in one_line_error_at_end(done.stderr)
+    rerun = run_cli(corpus, dict(env, PREFECT_API_URL=cli_base_env["PREFECT_API_URL"]))
+    assert rerun.returncode == 0, rerun.stderr
+    assert fingerprint_file(home / "published" / "news.duckdb") == clean
+
+
+def one_line_error_at_end(stderr: str) -> str:
+    """The run's progress lines come first; the error is the last line, with no traceback."""
+    assert "Traceback" not in stderr, stderr
+    return stderr.strip().splitlines()[-1]
