@@ -26,18 +26,23 @@ def _parents() -> dict[int, int]:
     return found
 
 
-def tree_rss_bytes(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants right now."""
+def descendants(root: int) -> set[int]:
+    """Every process below ``root`` right now (children, their children, ...)."""
     parents = _parents()
-    members, frontier = {root}, [root]
+    found: set[int] = set()
+    frontier = [root]
     while frontier:
         pid = frontier.pop()
-        for child, parent in parents.items():
-            if parent == pid and child not in members:
-                members.add(child)
-                frontier.append(child)
+        children = {child for child, parent in parents.items() if parent == pid} - found
+        found |= children
+        frontier.extend(children)
+    return found
+
+
+def tree_rss_bytes(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants right now."""
     total = 0
-    for pid in members:
+    for pid in {root} | descendants(root):
         try:
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
         except OSError:

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from benchmarks.memory import descendants
 from flows.faults import marker_path
 from flows.fingerprint import Fingerprint, fingerprint_file
 from tests.e2e.cli import run_in_group, start_group
@@ -106,23 +107,6 @@ def test_error_inside_publish_leaves_nothing_visible(
     assert fingerprint_file(home / "published" / "news.duckdb") == clean
 
 
-def _descendants(root: int) -> set[int]:
-    """Every live process below ``root`` (read from /proc)."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):  # ended while we looked
-            continue
-    found, frontier = set(), [root]
-    while frontier:
-        parent = frontier.pop()
-        children = {pid for pid, ppid in parents.items() if ppid == parent} - found
-        found |= children
-        frontier.extend(children)
-    return found
-
-
 def _alive(pid: int) -> bool:
     stat = Path(f"/proc/{pid}/stat")
     try:
@@ -148,7 +132,7 @@ def test_sigterm_ends_the_run_with_its_server_and_a_clean_rerun(
     while not marker_path(home, point).exists():
         assert running.proc.poll() is None and time.monotonic() < deadline, "run never staged"
         time.sleep(0.2)
-    helpers = _descendants(running.proc.pid)
+    helpers = descendants(running.proc.pid)
     assert helpers, "the run started no Prefect server of its own"
     running.proc.send_signal(signal.SIGTERM)
     running.proc.wait(timeout=60)
