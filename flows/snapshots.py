@@ -99,7 +99,7 @@ def _write_full(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
         run_sql_file(con, "snapshot/copy_tables.sql")
         _create_views(con)
     finally:
-        run_sql_file(con, "snapshot/use_live.sql")
+        run_sql_file(con, "meta/use_live.sql")
         run_sql_file(con, "snapshot/detach.sql")
 
 
@@ -116,14 +116,14 @@ def _write_incremental(
             run_sql_file(con, "snapshot/use_snapshot.sql")
             for name in delta:
                 run_sql_file(con, f"publish/{name}.sql")
-            run_sql_file(con, "snapshot/use_live.sql")
+            run_sql_file(con, "meta/use_live.sql")
             run_sql_file(con, "snapshot/drop_delta.sql")
             run_sql_file(con, "snapshot/replace_ledger.sql")
             mismatched = fetch_frame(con, "snapshot/compare_counts.sql")
             if mismatched.height == 0:
                 _create_views(con)
     finally:
-        run_sql_file(con, "snapshot/use_live.sql")
+        run_sql_file(con, "meta/use_live.sql")
         run_sql_file(con, "snapshot/detach.sql")
     if mismatched is None or mismatched.height:
         if mismatched is not None:

@@ -85,7 +85,10 @@ def connect(
     `staging=True` is for tasks that write staging tables only: what they write is stored
     uncompressed. Staged rows live for one run and the publish compresses them into the main
     tables anyway; compressing them at each checkpoint as well took a fifth of the stage
-    step. The cost is disk: the live file keeps room for one run's staged text."""
+    step. The cost is disk: the live file keeps room for one run's staged text.
+
+    Writers attach the file rather than open it, for its row group size
+    (sql/meta/attach_live.sql)."""
     if not read_only:
         settings.home.mkdir(parents=True, exist_ok=True)
     config = {"temp_directory": f"{settings.db_path}.tmp"}
@@ -93,7 +96,16 @@ def connect(
         config["memory_limit"] = settings.duckdb_memory
     if staging:
         config["force_compression"] = "uncompressed"
-    return duckdb.connect(str(settings.db_path), read_only=read_only, config=config)
+    if read_only:
+        return duckdb.connect(str(settings.db_path), read_only=True, config=config)
+    con = duckdb.connect(config=config)
+    try:
+        run_sql_file(con, "meta/attach_live.sql", {"path": str(settings.db_path)})
+        run_sql_file(con, "meta/use_live.sql")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def migrate(

@@ -1,4 +1,5 @@
-"""flows/warehouse.py::connect: DuckDB's memory cap, and staging writes stored uncompressed."""
+"""flows/warehouse.py::connect: DuckDB's memory cap, staging writes stored uncompressed, and the
+row group size writers use."""
 
 from __future__ import annotations
 
@@ -38,6 +39,24 @@ def test_staging_connections_store_rows_uncompressed(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path)
     assert stored_as(settings, staging=True) == [("Uncompressed",)]
     assert stored_as(settings, staging=False) != [("Uncompressed",)]
+
+
+def row_groups(con: object, table: str) -> int:
+    query = "select count(distinct row_group_id) from pragma_storage_info($table)"
+    return con.execute(query, {"table": table}).fetchone()[0]  # type: ignore[attr-defined]
+
+
+def test_writers_split_a_day_of_articles_into_row_groups_the_cores_share(tmp_path: Path) -> None:
+    # 40,000 rows fit one of DuckDB's default row groups (122,880 rows), which one thread
+    # compresses; writers store them in three, read back under the same catalog name.
+    settings = Settings(home=tmp_path)
+    with connect(settings) as con:
+        con.execute("create table t as select i, 'body ' || i as s from range(40000) r(i)")
+        assert con.execute("select current_database()").fetchone()[0] == "news"
+        assert row_groups(con, "t") == 3
+    with connect(settings, read_only=True) as con:
+        assert row_groups(con, "t") == 3
+        assert con.execute("select count(*) from news.main.t").fetchone()[0] == 40000
 
 
 def test_batch_budget_and_memory_come_from_the_environment(tmp_path: Path) -> None:
