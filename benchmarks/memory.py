@@ -39,15 +39,17 @@ def descendants(root: int) -> set[int]:
     return found
 
 
+def rss_bytes(pid: int) -> int:
+    """Resident bytes of one process right now; 0 once it has ended."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except OSError:
+        return 0
+
+
 def tree_rss_bytes(root: int) -> int:
     """Resident bytes of ``root`` and all its descendants right now."""
-    total = 0
-    for pid in {root} | descendants(root):
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
-        except OSError:
-            continue
-    return total
+    return sum(rss_bytes(pid) for pid in {root} | descendants(root))
 
 
 class TreePeak:

@@ -34,7 +34,7 @@ from pathlib import Path
 from benchmarks import corpus
 from benchmarks.corpus import CorpusSpec, write_corpus
 from benchmarks.measure import REPO, machine_line, progress
-from benchmarks.memory import PAGE, tree_rss_bytes
+from benchmarks.memory import descendants, rss_bytes
 
 # "  extract      14.02 s: 417516 mentions of ..." (a stage's closing line, not its progress)
 STAGE_LINE = re.compile(r"^  (?P<stage>[a-z]+)\s+(?P<seconds>[0-9.]+) s:")
@@ -98,11 +98,12 @@ class _Sampler:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            try:
-                flow = int(Path(f"/proc/{self.pid}/statm").read_text().split()[1]) * PAGE
-            except OSError:  # the process has ended
+            flow = rss_bytes(self.pid)
+            if not flow:  # the process has ended
                 return
-            tree = tree_rss_bytes(self.pid)
+            # the tree from this same reading of the flow: read again, the flow process may
+            # have shrunk, and the tree would then be smaller than the flow's peak
+            tree = flow + sum(rss_bytes(pid) for pid in descendants(self.pid))
             with self._lock:
                 self.flow, self.tree = max(self.flow, flow), max(self.tree, tree)
             self._stop.wait(self.every)
