@@ -263,6 +263,20 @@ def test_csv_empty_cells_are_null_and_unknown_columns_dropped() -> None:
     assert frame.columns == list(RAW_RECORDS.names())
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "*,title,body",  # a Polars wildcard, were it read as a column expression
+        "^.*$,title,body",  # a Polars regex
+        "input_record,title,body",  # the name of the record-number column
+    ],
+)
+def test_csv_header_names_are_only_names(header: str) -> None:
+    frame, rejects = parse_csv(URI, f"{header}\nx,A,a\n,B,\n")
+    assert rejects == []
+    assert frame.select("input_record", "title", "body").rows() == [(1, "A", "a"), (2, "B", None)]
+
+
 def test_csv_ragged_row_reject_keeps_raw() -> None:
     _, rejects = parse_csv(URI, "title,body,url\nA,a\n")
     assert rejects[0]["raw"] == "A,a"

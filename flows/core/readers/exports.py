@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import polars as pl
+import polars.selectors as cs
 
 from flows.core.readers.fields import FIELD_ALIASES, split_authors, to_raw_records
 from flows.core.readers.files import preview
@@ -158,7 +159,9 @@ def parse_csv(uri: str, text: str) -> tuple[pl.DataFrame, list[Reject]]:
         {name: [row[i] for row in rows] for i, name in enumerate(header)},
         schema={name: pl.String for name in header},
     ).with_columns(input_record=pl.Series(numbers, dtype=pl.Int64))
-    frame = frame.with_columns(pl.col(c).replace("", None) for c in header)
+    # by type, not by name: a header cell is the user's text, and pl.col() would read "*" or
+    # "^.*$" as every column (and "input_record" is the record number, not text)
+    frame = frame.with_columns(cs.string().replace("", None))
     return to_raw_records(frame, uri, "csv"), rejects
 
 
