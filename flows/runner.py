@@ -38,7 +38,7 @@ def run_and_report(paths: list[str], settings: Settings) -> int:
     if report.status == "failed_audit":
         print(
             f"\nwirehouse: audit failed, nothing was published. {report.audit_summary}. "
-            "The staged rows are kept in the staging schema for inspection; "
+            f"The staged rows are kept in {settings.staging_db} for inspection; "
             "`wirehouse status` lists the failing expectations.",
             file=sys.stderr,
         )

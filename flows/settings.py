@@ -70,6 +70,12 @@ class Settings:
         return self.home / "news.duckdb"
 
     @property
+    def staging_db(self) -> Path:
+        """One run's staged rows, in a file of their own so the live file holds only what
+        is published (and a full snapshot can be a copy of it)."""
+        return self.home / "staging.duckdb"
+
+    @property
     def published_dir(self) -> Path:
         return self.home / "published"
 

@@ -8,8 +8,10 @@ the old or the new version, whole, and never waits for the writer.
 An ordinary publish writes its version incrementally: a file copy of the previous version
 (the operating system's copy, no decoding) plus the run's staged rows applied by the same
 publish/*.sql files as the live file, so its cost follows the new data rather than the
-warehouse. A first version, a reprocessing run, a schema change or a recovery copies every
-table instead; so does an incremental write whose row counts do not match the live file.
+warehouse. A first version, a reprocessing run, a schema change or a recovery copies the
+live file itself instead, then drops the writer's own tables from the copy: the live file
+holds nothing else (staged rows have a file of their own), so no table is decoded and
+compressed again. So does an incremental write whose row counts do not match the live file.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def write_snapshot(
     """Write version ``version`` of the published tables and views and point readers at it.
 
     ``delta`` names the publish/*.sql files (in publish order) that turn the previous version
-    into this one; empty means copy every table from the live file. Returns True when the
+    into this one; empty means start from a copy of the live file. Returns True when the
     version was written incrementally.
     """
     folder = versions_dir(settings)
@@ -85,18 +87,22 @@ def write_snapshot(
             log.warning("incremental snapshot failed (%s); copying every table", exc)
             tmp.unlink(missing_ok=True)
     if not written:
-        _write_full(con, tmp)
+        _write_full(con, settings, tmp)
     os.replace(tmp, final)
     point_readers_at(settings, version)
     prune(settings)
     return written
 
 
-def _write_full(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
+def _write_full(con: duckdb.DuckDBPyConnection, settings: Settings, tmp: Path) -> None:
+    """The live file, copied after a checkpoint (this process holds the only writer's lock,
+    so nothing changes it meanwhile), less the tables readers do not get."""
     tmp.unlink(missing_ok=True)
+    run_sql_file(con, "snapshot/checkpoint_live.sql")
+    shutil.copyfile(settings.db_path, tmp)
     run_sql_file(con, "snapshot/attach.sql", {"path": str(tmp)})
     try:
-        run_sql_file(con, "snapshot/copy_tables.sql")
+        run_sql_file(con, "snapshot/drop_unpublished.sql")
         _create_views(con)
     finally:
         run_sql_file(con, "meta/use_live.sql")
@@ -112,12 +118,12 @@ def _write_incremental(
     mismatched = None
     try:
         if fetch_frame(con, "snapshot/same_schema.sql").item():
-            run_sql_file(con, "snapshot/stage_delta.sql")
+            # With the snapshot as the default catalog, the files' main.<table> is the
+            # snapshot's and staging.<table> still the staging file's.
             run_sql_file(con, "snapshot/use_snapshot.sql")
             for name in delta:
                 run_sql_file(con, f"publish/{name}.sql")
             run_sql_file(con, "meta/use_live.sql")
-            run_sql_file(con, "snapshot/drop_delta.sql")
             run_sql_file(con, "snapshot/replace_ledger.sql")
             mismatched = fetch_frame(con, "snapshot/compare_counts.sql")
             if mismatched.height == 0:

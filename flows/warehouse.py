@@ -82,13 +82,14 @@ def connect(
     pool is capped at settings.duckdb_memory: by default it may cache 80% of RAM, which the
     whole run then appears to use; above the cap it evicts and spills inside the home.
 
+    Writers attach the file rather than open it, for its row group size
+    (sql/meta/attach_live.sql), and attach the staging file beside it
+    (sql/meta/attach_staging.sql).
+
     `staging=True` is for tasks that write staging tables only: what they write is stored
     uncompressed. Staged rows live for one run and the publish compresses them into the main
     tables anyway; compressing them at each checkpoint as well took a fifth of the stage
-    step. The cost is disk: the live file keeps room for one run's staged text.
-
-    Writers attach the file rather than open it, for its row group size
-    (sql/meta/attach_live.sql)."""
+    step. The cost is disk: the staging file keeps room for one run's staged text."""
     if not read_only:
         settings.home.mkdir(parents=True, exist_ok=True)
     config = {"temp_directory": f"{settings.db_path}.tmp"}
@@ -101,6 +102,7 @@ def connect(
     con = duckdb.connect(config=config)
     try:
         run_sql_file(con, "meta/attach_live.sql", {"path": str(settings.db_path)})
+        run_sql_file(con, "meta/attach_staging.sql", {"path": str(settings.staging_db)})
         run_sql_file(con, "meta/use_live.sql")
     except BaseException:
         con.close()

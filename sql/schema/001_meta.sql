@@ -4,5 +4,3 @@ create table if not exists schema_version (
     name varchar not null,
     applied_at timestamptz not null default current_timestamp
 );
-
-create schema if not exists staging;

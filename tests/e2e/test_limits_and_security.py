@@ -24,7 +24,14 @@ from tests.fixtures.inputs import jsonl_record, write_jsonl
 pytestmark = [pytest.mark.e2e]
 
 DATE = "2024-12-06"
-WAREHOUSE_ENTRIES = {"news.duckdb", "news.duckdb.wal", "published", ".writer.lock"}
+WAREHOUSE_ENTRIES = {
+    "news.duckdb",
+    "news.duckdb.wal",
+    "staging.duckdb",
+    "staging.duckdb.wal",
+    "published",
+    ".writer.lock",
+}
 
 
 def run_cli(

@@ -18,7 +18,10 @@ def run(paths: list[Path], settings: Settings) -> tuple[Any, RunReport]:
     return state, state.result(raise_on_failure=False)
 
 
-def rows(settings: Settings, sql: str, *, published: bool = False) -> list[tuple[Any, ...]]:
+def rows(
+    settings: Settings, sql: str, *, published: bool = False, staged: bool = False
+) -> list[tuple[Any, ...]]:
     path = settings.published_db if published else settings.db_path
+    path = settings.staging_db if staged else path
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute(sql).fetchall()

@@ -181,7 +181,7 @@ def test_future_dated_batch_fails_audit_and_publishes_nothing(
     assert "published_at" in report.audit_summary
     assert settings.published_db.read_bytes() == snapshot_bytes
     assert rows(settings, "select count(*) from articles") == [(1,)]
-    assert rows(settings, "select count(*) from staging.articles") == [(20,)]
+    assert rows(settings, "select count(*) from articles", staged=True) == [(20,)]
     failed = rows(
         settings,
         "select suite, column_name from audit_results where not success and load_id = "

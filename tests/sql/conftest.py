@@ -11,7 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from flows.warehouse import migrate
+from flows.warehouse import migrate, run_sql_file
 
 LOAD_ID = "load-1"
 STARTED_AT = datetime(2024, 12, 6, 1, 0, tzinfo=UTC)
@@ -20,10 +20,19 @@ LOGICAL_DATE = datetime(2024, 12, 6, tzinfo=UTC)
 Insert = Callable[..., None]
 
 
+def memory_warehouse() -> duckdb.DuckDBPyConnection:
+    """The warehouse schema in memory, with an in-memory staging catalog in place of the
+    staging file (flows/warehouse.py::connect attaches that) and its empty tables."""
+    connection = duckdb.connect(":memory:")
+    connection.execute("attach ':memory:' as staging")
+    migrate(connection)
+    run_sql_file(connection, "stage/reset.sql")
+    return connection
+
+
 @pytest.fixture
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(":memory:")
-    migrate(connection)
+    connection = memory_warehouse()
     try:
         yield connection
     finally:

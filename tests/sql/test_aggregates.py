@@ -17,7 +17,7 @@ import pytest
 from flows.settings import Settings
 from flows.snapshots import version_path, write_snapshot
 from flows.steps.publish import PUBLISH_ORDER, SNAPSHOT_DELTA
-from flows.warehouse import migrate, run_sql_file, sql_files, transaction
+from flows.warehouse import connect, migrate, run_sql_file, sql_files, transaction
 from tests.sql.conftest import insert_rows
 
 AGGREGATES = ("entity_keys", "source_days", "entity_days", "entity_articles", "entity_pairs")
@@ -323,15 +323,15 @@ def test_a_reprocessed_day_replaces_its_rows(runs: duckdb.DuckDBPyConnection) ->
         *({"load_id": load, "logical_date": day} for load, day in (("L1", at(1)), ("L2", at(9)))),
     )
     params = {"replace_from": at(1, 0), "replace_until": at(2, 0), "load_id": "L1b"}
+    # the day again, without a3 and with e_acme instead of e_bob in a1
+    stage_run(
+        runs,
+        [article("a1", at(1, 9), "L1b", story="a0"), article("a4", None, "L1b")],
+        [*mentions("a1", "L1b", "e_ann", "e_acme"), *mentions("a4", "L1b", "e_ann")],
+    )
     with transaction(runs):
         run_sql_file(runs, "reprocess/replaced_loads.sql", params)
         run_sql_file(runs, "reprocess/clear_replaced.sql")
-        # the day again, without a3 and with e_acme instead of e_bob in a1
-        stage_run(
-            runs,
-            [article("a1", at(1, 9), "L1b", story="a0"), article("a4", None, "L1b")],
-            [*mentions("a1", "L1b", "e_ann", "e_acme"), *mentions("a4", "L1b", "e_ann")],
-        )
         for name in PUBLISH_ORDER:
             run_sql_file(runs, f"publish/{name}.sql")
         run_sql_file(runs, "reprocess/refresh_entities.sql")
@@ -351,8 +351,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def test_incremental_snapshots_equal_full_copies(settings: Settings) -> None:
-    with duckdb.connect(str(settings.db_path)) as con:
+    with connect(settings) as con:
         migrate(con)
+        run_sql_file(con, "stage/reset.sql")
         for version, (articles, mention_rows, moves) in enumerate(RUNS, start=1):
             stage_run(con, articles, mention_rows, moves)
             publish_staged(con)

@@ -21,11 +21,12 @@ MIRRORED = (
 )
 
 
-def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[tuple[str, str]]:
     return con.execute(
         "select column_name, data_type from information_schema.columns "
-        "where table_schema = ? and table_name = ? order by ordinal_position",
-        [schema, table],
+        "where table_catalog = ? and table_schema = 'main' and table_name = ? "
+        "order by ordinal_position",
+        [catalog, table],
     ).fetchall()
 
 
@@ -39,7 +40,21 @@ def test_migrate_is_idempotent(con: duckdb.DuckDBPyConnection) -> None:
 
 def test_fresh_migrate_applies_every_file_in_order() -> None:
     with duckdb.connect(":memory:") as fresh:
-        assert migrate(fresh) == sql_files("schema")
+        assert migrate(fresh) == sql_files("schema")  # no schema file names a staging table
+
+
+def test_migrating_a_warehouse_made_with_a_staging_schema_drops_it() -> None:
+    """Warehouses made before sql/schema/120 kept staged rows in the live file."""
+    with duckdb.connect(":memory:") as old:
+        migrate(old)
+        old.execute("delete from schema_version where version = 120")
+        old.execute("create schema staging")
+        old.execute("create table staging.articles as from main.articles")
+        assert migrate(old) == ["schema/120_staging_file.sql"]
+        schemas = old.execute(
+            "select schema_name from duckdb_schemas() where database_name = 'memory'"
+        )
+        assert ("staging",) not in schemas.fetchall()
 
 
 def test_schema_version_has_one_row_per_file(con: duckdb.DuckDBPyConnection) -> None:
@@ -51,8 +66,8 @@ def test_schema_version_has_one_row_per_file(con: duckdb.DuckDBPyConnection) -> 
 
 
 def test_migrate_applies_only_missing_versions(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("delete from schema_version where version = 90")
-    assert migrate(con) == ["schema/090_staging.sql"]
+    con.execute("delete from schema_version where version = 80")
+    assert migrate(con) == ["schema/080_extractor.sql"]
 
 
 def test_migrate_keeps_data(con: duckdb.DuckDBPyConnection) -> None:
@@ -65,7 +80,8 @@ def test_migrate_keeps_data(con: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.mark.parametrize("table", MIRRORED)
 def test_staging_mirrors_main(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    main = _columns(con, "main", table)
+    """sql/stage/reset.sql makes the staging tables in the published tables' shape."""
+    main = _columns(con, "memory", table)
     assert main, f"main.{table} missing"
     assert _columns(con, "staging", table) == main
 
@@ -74,7 +90,8 @@ def test_every_main_data_table_has_a_staging_mirror(con: duckdb.DuckDBPyConnecti
     tables = {
         name
         for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main'"
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'memory' and table_schema = 'main'"
         ).fetchall()
     }
     ledger = {"schema_version", "loads", "audit_results", "fetch_validators"}

@@ -12,7 +12,7 @@ from flows.fingerprint import fingerprint, fingerprint_file
 from flows.settings import Settings
 from flows.snapshots import version_path, write_snapshot
 from flows.steps.publish import PUBLISH_ORDER, SNAPSHOT_DELTA
-from flows.warehouse import migrate, run_sql_file
+from flows.warehouse import connect, migrate, run_sql_file
 from tests.sql.conftest import insert_rows
 
 
@@ -32,8 +32,9 @@ def settings(tmp_path: Path) -> Settings:
 
 def test_incremental_version_equals_a_full_copy(settings: Settings) -> None:
     settings.home.mkdir(parents=True)
-    with duckdb.connect(str(settings.db_path)) as con:
+    with connect(settings) as con:
         migrate(con)
+        reset(con)
         insert_rows(
             con,
             "staging.articles",
@@ -111,8 +112,9 @@ def test_incremental_version_equals_a_full_copy(settings: Settings) -> None:
 
 def test_a_previous_version_of_another_schema_is_not_patched(settings: Settings) -> None:
     settings.home.mkdir(parents=True)
-    with duckdb.connect(str(settings.db_path)) as con:
+    with connect(settings) as con:
         migrate(con)
+        reset(con)
         insert_rows(con, "staging.articles", {"article_id": "a1"})
         publish_staged(con)
         write_snapshot(con, settings, 1)
@@ -134,8 +136,9 @@ def test_a_full_copy_has_the_live_columns_in_order(settings: Settings) -> None:
         "using (table_catalog, table_schema, table_name) "
         "where c.table_schema = 'main' and t.table_type = 'BASE TABLE'"
     )
-    with duckdb.connect(str(settings.db_path)) as con:
+    with connect(settings) as con:
         migrate(con)
+        reset(con)
         insert_rows(con, "staging.articles", {"article_id": "a1", "authors": ["Ann"]})
         publish_staged(con)
         write_snapshot(con, settings, 1)

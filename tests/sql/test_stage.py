@@ -13,7 +13,8 @@ import pytest
 from flows.core.batches import input_order
 from flows.core.schemas import NORMALIZED
 from flows.steps.stage import incoming
-from flows.warehouse import fetch_frame, migrate, run_sql_file
+from flows.warehouse import fetch_frame, run_sql_file
+from tests.sql.conftest import memory_warehouse
 
 STAGE_FILES = ("reset", "keyed", "articles", "duplicates", "duplicate_links")
 
@@ -182,8 +183,7 @@ def test_keys_stable_across_fresh_databases(params: dict) -> None:
     ]
     results = []
     for _ in range(2):
-        with duckdb.connect(":memory:") as fresh:
-            migrate(fresh)
+        with memory_warehouse() as fresh:
             stage(fresh, params, *rows)
             results.append(
                 fresh.execute(

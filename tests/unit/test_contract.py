@@ -10,7 +10,8 @@ import pytest
 
 from flows.core.schemas import ENTITIES, MENTIONS, NORMALIZED, REJECTS
 from flows.suites import SUITES, load_suite_definition
-from flows.warehouse import fetch_frame, migrate
+from flows.warehouse import fetch_frame
+from tests.sql.conftest import memory_warehouse
 
 # The data contract: columns the published tables must keep.
 CONTRACT: dict[str, tuple[str, ...]] = {
@@ -74,8 +75,7 @@ DUCKDB_TYPES = {
 
 @pytest.fixture(scope="module")
 def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = duckdb.connect(":memory:")
-    migrate(connection)
+    connection = memory_warehouse()
     yield connection
     connection.close()
 
