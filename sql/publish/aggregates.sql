@@ -3,8 +3,10 @@
 -- articles are the staged ones not in main.articles yet (publish/articles.sql appends exactly
 -- those) and its mentions are theirs (the entity step reads new articles only).
 -- article_no and entity_rank are integer stand-ins for the 32-character ids inside the
--- run's distinct counts and the pair self-join (entity_rank follows entity_id's order, so
--- pairs keep their orientation): the same result, hashed and compared as integers.
+-- run's grouping and the pair self-join (entity_rank follows entity_id's order, so pairs keep
+-- their orientation): the same result, hashed and compared as integers. The run's mentions are
+-- grouped once, by article and entity (new_article_entities); entity_days, entity_articles
+-- and entity_pairs are sums over those groups, which are about half as many rows.
 
 create or replace temp table new_articles as
 select
@@ -32,20 +34,18 @@ from (
 ) as mentioned
 anti join main.entity_keys as k using (entity_id);
 
-create or replace temp table new_mentions as
+-- one row per new article and entity it mentions: the mentions' count and tone sums
+create or replace temp table new_article_entities as
 select
-    n.load_id,
-    n.day,
-    k.entity_key,
-    m.entity_id,
-    m.article_id,
     n.article_no,
-    n.story_id,
-    m.tone,
-    n.tone as article_tone
+    k.entity_key,
+    count(*) as n_mentions,
+    sum(m.tone) as sentence_tone_sum,
+    count(m.tone) as n_sentence_tones
 from staging.mentions as m
 inner join new_articles as n using (article_id)
-inner join main.entity_keys as k using (entity_id);
+inner join main.entity_keys as k using (entity_id)
+group by n.article_no, k.entity_key;
 
 insert into main.source_days
 select load_id, day, source_name, language, count(*) as n_articles
@@ -54,17 +54,19 @@ group by all;
 
 insert into main.entity_days
 select
-    load_id,
-    day,
-    entity_key,
-    count(*) as n_mentions,
-    count(distinct article_no) as n_articles,
-    sum(tone) as sentence_tone_sum,
-    count(tone) as n_sentence_tones,
-    sum(article_tone) as article_tone_sum,
-    count(article_tone) as n_article_tones
-from new_mentions
-group by load_id, day, entity_key;
+    n.load_id,
+    n.day,
+    e.entity_key,
+    sum(e.n_mentions) as n_mentions,
+    count(*) as n_articles,
+    sum(e.sentence_tone_sum) as sentence_tone_sum,
+    sum(e.n_sentence_tones) as n_sentence_tones,
+    -- the article's tone once per mention, as in the table's definition
+    sum(e.n_mentions * n.tone) as article_tone_sum,
+    sum(if(n.tone is null, 0, e.n_mentions)) as n_article_tones
+from new_article_entities as e
+inner join new_articles as n using (article_no)
+group by n.load_id, n.day, e.entity_key;
 
 -- published stories the run renames (publish/story_moves.sql renames them in articles)
 update main.entity_articles as t
@@ -73,23 +75,21 @@ from staging.story_moves as m
 where t.story_id = m.old_story_id;
 
 insert into main.entity_articles
-select distinct load_id, day, entity_key, article_id, story_id
-from new_mentions;
+select n.load_id, n.day, e.entity_key, n.article_id, n.story_id
+from new_article_entities as e
+inner join new_articles as n using (article_no);
 
 merge into main.entity_pairs as p
 using (
-    with article_entities as (
-        select distinct article_no, entity_id, entity_key from new_mentions
-    ),
-
-    entity_order as (
-        select entity_id, row_number() over (order by entity_id) as entity_rank
-        from (select distinct entity_id from article_entities)
+    with entity_order as (
+        select k.entity_key, row_number() over (order by k.entity_id) as entity_rank
+        from (select distinct entity_key from new_article_entities) as mentioned
+        inner join main.entity_keys as k using (entity_key)
     ),
 
     ranked as (
         select article_no, entity_key, entity_rank
-        from article_entities inner join entity_order using (entity_id)
+        from new_article_entities inner join entity_order using (entity_key)
     )
 
     select x.entity_key as entity_key_a, y.entity_key as entity_key_b, count(*) as n_articles
@@ -103,5 +103,5 @@ when matched then update set n_articles = p.n_articles + d.n_articles
 when not matched then insert (entity_key_a, entity_key_b, n_articles)
 values (d.entity_key_a, d.entity_key_b, d.n_articles);
 
-drop table new_mentions;
+drop table new_article_entities;
 drop table new_articles;
