@@ -224,7 +224,7 @@ def rerun_seconds(corpus: Path, home: Path) -> float:
 
 
 def full_snapshot_seconds(home: Path) -> float:
-    """Seconds to write one more published version by copying every table (no delta)."""
+    """Seconds to write one more published version from a copy of the live file (no delta)."""
     from flows.settings import Settings
     from flows.snapshots import published_versions, write_snapshot
     from flows.warehouse import connect
