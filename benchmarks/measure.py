@@ -223,7 +223,7 @@ def rerun_seconds(corpus: Path, home: Path) -> float:
     return pipeline_run(corpus, home, expect_published=False).wall
 
 
-def full_snapshot_seconds(home: Path) -> float:
+def snapshot_seconds(home: Path) -> float:
     """Seconds to write one more published version from a copy of the live file (no delta)."""
     from flows.settings import Settings
     from flows.snapshots import published_versions, write_snapshot

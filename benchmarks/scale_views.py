@@ -5,8 +5,7 @@ generates runs of the same shape in DuckDB SQL (sql/bench): a year of daily runs
 sources of uneven size, 30% syndicated copies, about 25 mentions per article over
 articles / 8 entities with Zipf-like popularity. The rows are staged and then published the
 way a run publishes them: the publish/*.sql files in one transaction, the views refreshed,
-and the snapshot written by flows.snapshots.write_snapshot (the first version copied whole;
-a later day's run applied incrementally to it, as an ordinary publish does).
+and the snapshot written by flows.snapshots.write_snapshot.
 
 `python -m benchmarks --views-scale 1000000` builds one in a temporary folder and times the
 standard queries on it (benchmarks/views.py); `python -m benchmarks.dashboard` uses the same
@@ -23,7 +22,7 @@ import duckdb
 
 from flows.settings import Settings
 from flows.snapshots import current_version, version_path, write_snapshot
-from flows.steps.publish import PUBLISH_ORDER, SNAPSHOT_DELTA, refresh_views
+from flows.steps.publish import PUBLISH_ORDER, refresh_views
 from flows.warehouse import connect, migrate, run_sql_file, transaction
 
 START = "2024-01-01 00:00:00+00"
@@ -64,7 +63,6 @@ class Built:
     build_seconds: float
     delta_articles: int
     delta_seconds: float
-    delta_incremental: bool
 
     @property
     def snapshot(self) -> Path:
@@ -81,21 +79,21 @@ def stage_batch(con: duckdb.DuckDBPyConnection, batch: Batch) -> None:
 
 def publish_batch(
     con: duckdb.DuckDBPyConnection, settings: Settings, batch: Batch, version: int
-) -> bool:
+) -> None:
     """What the publish step does with staged rows (minus the audit and the checks): one
-    transaction, then the views and the snapshot; True when written incrementally."""
+    transaction, then the views and the snapshot."""
     with transaction(con):
         for name in PUBLISH_ORDER:
             run_sql_file(con, f"publish/{name}.sql")
         for name in LEDGER:
             run_sql_file(con, name, batch.params())
     refresh_views(con)
-    return write_snapshot(con, settings, version, SNAPSHOT_DELTA)
+    write_snapshot(con, settings, version)
 
 
 def build(settings: Settings, articles: int, days: int = 365, delta: int = 0) -> Built:
-    """`articles` over `days` days published as version 1 (copied whole); with `delta`, one
-    more day of `delta` articles published as version 2 (incrementally), timed."""
+    """`articles` over `days` days published as version 1; with `delta`, one more day of
+    `delta` articles published as version 2, timed."""
     entities = max(1000, articles // ARTICLES_PER_ENTITY)
     started = time.perf_counter()
     with connect(settings) as con:
@@ -104,16 +102,16 @@ def build(settings: Settings, articles: int, days: int = 365, delta: int = 0) ->
         stage_batch(con, base)
         publish_batch(con, settings, base, 1)
         build_seconds = time.perf_counter() - started
-        delta_seconds, incremental = 0.0, False
+        delta_seconds = 0.0
         if delta:
             step = Batch(articles, delta, days, 1, entities)
             stage_batch(con, step)
             started = time.perf_counter()
-            incremental = publish_batch(con, settings, step, 2)
+            publish_batch(con, settings, step, 2)
             delta_seconds = time.perf_counter() - started
         run_sql_file(con, "stage/reset.sql")
         counts = {
             table: int(con.execute(f"select count(*) from {table}").fetchone()[0])  # type: ignore[index]
             for table in ("articles", "entities", "mentions", "loads")
         }
-    return Built(settings, counts, build_seconds, delta, delta_seconds, incremental)
+    return Built(settings, counts, build_seconds, delta, delta_seconds)

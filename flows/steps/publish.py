@@ -29,19 +29,6 @@ PUBLISH_ORDER = (
 )
 
 
-# The publish files that change tables the snapshot holds, in publish order: applied to a
-# copy of the previous version they give this version (flows/snapshots.py).
-SNAPSHOT_DELTA = (
-    "aggregates",
-    "articles",
-    "story_moves",
-    "duplicates",
-    "rejects",
-    "entities",
-    "mentions",
-)
-
-
 class ChecksFailed(RuntimeError):
     """An invariant in sql/checks returned rows inside the publish transaction."""
 
@@ -65,9 +52,8 @@ def publish(
         # two phases' peaks do not add up.
         with connect(settings) as con:
             refresh_views(con)
-            delta = () if load.replaces_interval else SNAPSHOT_DELTA
-            how = "incremental" if write_snapshot(con, settings, version, delta) else "full copy"
-        notes.append(f"version {version} ({how}) -> {settings.published_db}")
+            write_snapshot(con, settings, version)
+        notes.append(f"version {version} -> {settings.published_db}")
     with connect(settings) as con:
         params = {"load_id": load.load_id, "timings": json.dumps(timings)}
         run_sql_file(con, "ledger/record_timings.sql", params)

@@ -1,5 +1,5 @@
-"""sql/snapshot: a version written incrementally (previous version + the run's staged rows
-through the publish files) equals one copied whole from the live file."""
+"""sql/snapshot: each version is the live file as the publish left it, less the writer's own
+tables, and stays as written when later versions come."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from flows.fingerprint import fingerprint, fingerprint_file
 from flows.settings import Settings
 from flows.snapshots import version_path, write_snapshot
-from flows.steps.publish import PUBLISH_ORDER, SNAPSHOT_DELTA
+from flows.steps.publish import PUBLISH_ORDER
 from flows.warehouse import connect, migrate, run_sql_file
 from tests.sql.conftest import insert_rows
 
@@ -30,7 +30,7 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(home=tmp_path / "home")
 
 
-def test_incremental_version_equals_a_full_copy(settings: Settings) -> None:
+def test_each_version_equals_the_live_file_at_its_publish(settings: Settings) -> None:
     settings.home.mkdir(parents=True)
     with connect(settings) as con:
         migrate(con)
@@ -55,7 +55,8 @@ def test_incremental_version_equals_a_full_copy(settings: Settings) -> None:
             },
         )
         publish_staged(con)
-        assert write_snapshot(con, settings, 1, SNAPSHOT_DELTA) is False  # no previous version
+        write_snapshot(con, settings, 1)
+        first = fingerprint(con)
 
         # second run: a new article that renames story a2 -> a3, a duplicate, a reject, an
         # entity seen again under another name, and its mention
@@ -91,12 +92,12 @@ def test_incremental_version_equals_a_full_copy(settings: Settings) -> None:
             },
         )
         publish_staged(con)
-        assert write_snapshot(con, settings, 2, SNAPSHOT_DELTA) is True
-        live = fingerprint(con)
-        assert write_snapshot(con, settings, 3) is False  # no delta: copied whole
+        write_snapshot(con, settings, 2)
+        second = fingerprint(con)
 
-    incremental = fingerprint_file(version_path(settings, 2))
-    assert incremental == live == fingerprint_file(version_path(settings, 3))
+    assert first != second
+    assert fingerprint_file(version_path(settings, 1)) == first
+    assert fingerprint_file(version_path(settings, 2)) == second
     with duckdb.connect(str(version_path(settings, 2)), read_only=True) as snap:
         stories = snap.execute("select article_id, story_id from articles order by 1").fetchall()
         aliases = snap.execute("select aliases from entities").fetchall()
@@ -108,23 +109,6 @@ def test_incremental_version_equals_a_full_copy(settings: Settings) -> None:
     assert aliases == [(["Hama", "Hamah"],)]
     assert schemas == [("main",)]  # the run's staged rows are not left in the snapshot
     assert staged_views == []  # nor views onto the live file's staging tables
-
-
-def test_a_previous_version_of_another_schema_is_not_patched(settings: Settings) -> None:
-    settings.home.mkdir(parents=True)
-    with connect(settings) as con:
-        migrate(con)
-        reset(con)
-        insert_rows(con, "staging.articles", {"article_id": "a1"})
-        publish_staged(con)
-        write_snapshot(con, settings, 1)
-        con.execute("insert into schema_version values (999, 'newer', now())")
-        reset(con)
-        insert_rows(con, "staging.articles", {"article_id": "a2"})
-        publish_staged(con)
-        assert write_snapshot(con, settings, 2, SNAPSHOT_DELTA) is False
-        live = fingerprint(con)
-    assert fingerprint_file(version_path(settings, 2)) == live
 
 
 UNPUBLISHED = {"article_bands", "input_files", "fetch_validators"}  # the writer's own
@@ -147,7 +131,7 @@ PUBLISHED = {
 
 
 def test_a_full_copy_is_the_live_file_less_the_writers_own_tables(settings: Settings) -> None:
-    """A full snapshot starts as a copy of the live file: every published table, column for
+    """A snapshot starts as a copy of the live file: every published table, column for
     column and row for row, and none of the writer's own."""
     settings.home.mkdir(parents=True)
     columns = (
