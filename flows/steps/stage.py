@@ -1,4 +1,4 @@
-"""Load the run into the staging schema, a batch of files at a time: keys, dedup against the
+"""Load the run into the staging file, a batch of files at a time: keys, dedup against the
 run and the warehouse, story bands, duplicates, rejects and file digests; then, once every
 batch is staged, the run-wide parts: duplicates' links to their stored copies and stories."""
 
