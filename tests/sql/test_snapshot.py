@@ -25,6 +25,12 @@ def reset(con: duckdb.DuckDBPyConnection) -> None:
     run_sql_file(con, "stage/reset.sql")
 
 
+def stage_mention(con: duckdb.DuckDBPyConnection, mention_id: str, article: str, name: str) -> None:
+    """A mention of entity e1 at the start of the article."""
+    row = {"mention_id": mention_id, "article_id": article, "entity_id": "e1", "surface": name}
+    insert_rows(con, "staging.mentions", row | {"start_char": 0, "end_char": len(name)})
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(home=tmp_path / "home")
@@ -42,18 +48,7 @@ def test_each_version_equals_the_live_file_at_its_publish(settings: Settings) ->
             {"article_id": "a2", "story_id": "a2"},
         )
         insert_rows(con, "staging.entities", {"entity_id": "e1", "aliases": ["Hama"]})
-        insert_rows(
-            con,
-            "staging.mentions",
-            {
-                "mention_id": "m1",
-                "article_id": "a1",
-                "entity_id": "e1",
-                "surface": "Hama",
-                "start_char": 0,
-                "end_char": 4,
-            },
-        )
+        stage_mention(con, "m1", "a1", "Hama")
         publish_staged(con)
         write_snapshot(con, settings, 1)
         first = fingerprint(con)
@@ -79,18 +74,7 @@ def test_each_version_equals_the_live_file_at_its_publish(settings: Settings) ->
             {"input_uri": "mem://r.txt", "input_record": None, "reason_code": "EMPTY_BODY"},
         )
         insert_rows(con, "staging.entities", {"entity_id": "e1", "aliases": ["Hamah"]})
-        insert_rows(
-            con,
-            "staging.mentions",
-            {
-                "mention_id": "m2",
-                "article_id": "a3",
-                "entity_id": "e1",
-                "surface": "Hamah",
-                "start_char": 0,
-                "end_char": 5,
-            },
-        )
+        stage_mention(con, "m2", "a3", "Hamah")
         publish_staged(con)
         write_snapshot(con, settings, 2)
         second = fingerprint(con)
