@@ -59,6 +59,14 @@ def test_writers_split_a_day_of_articles_into_row_groups_the_cores_share(tmp_pat
         assert con.execute("select count(*) from news.main.t").fetchone()[0] == 40000
 
 
+def test_a_run_stages_its_articles_in_row_groups_the_cores_share(tmp_path: Path) -> None:
+    # the publish reads staged articles on one thread when they are one row group
+    with connect(Settings(home=tmp_path), staging=True) as con:
+        con.execute("create table staging.t as select i, 'body ' || i as s from range(40000) r(i)")
+        assert row_groups(con, "staging.t") == 3
+    assert (tmp_path / "staging.duckdb").is_file()
+
+
 def test_batch_budget_and_memory_come_from_the_environment(tmp_path: Path) -> None:
     env = {
         "WIREHOUSE_HOME": str(tmp_path),
