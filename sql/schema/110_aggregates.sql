@@ -2,7 +2,8 @@
 -- (views/*.sql), each row a sum over the articles or mentions it stands for. The day is the one
 -- views/000_article_days.sql gives an article. publish/aggregates.sql adds a run's rows inside
 -- the publish transaction, so their cost follows the run; reprocess/clear_replaced.sql takes
--- out the rows of the loads a reprocessing run replaces. A warehouse created before this file gets the rows of what it already holds.
+-- out the rows of the loads a reprocessing run replaces. A warehouse created before this file
+-- gets the rows of what it already holds.
 
 -- one row per entity ever mentioned: a dense integer key, given in order of first publish and
 -- never changed, so the tables below join and filter on integers
