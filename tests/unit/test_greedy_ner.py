@@ -63,6 +63,47 @@ def test_decoder_equals_spacy(nlp, texts: list[str]) -> None:
     assert_same(mine, reference)
 
 
+def spacy_move_log_probabilities(nlp, docs) -> list[list[float]]:
+    """Per token, log softmax over the valid moves of spaCy's own step model, at its best move.
+
+    The slow reference: spaCy's Python-level states, validity and transitions, one state at
+    a time, none of the batch decoder's arrays.
+    """
+    component = nlp.get_pipe("ner")
+    moves = component.moves
+    names = [moves.get_class_name(i) for i in range(moves.n_moves)]
+    step = component.model.predict(docs)
+    states = moves.init_batch(docs)
+    found: list[list[float]] = [[] for _ in docs]
+    while active := [(i, s) for i, s in enumerate(states) if not s.is_final()]:
+        scores = step.predict([s for _, s in active])
+        for (i, state), row in zip(active, scores, strict=True):
+            valid = np.array([moves.is_valid(state, name) for name in names])
+            best = int(np.argmax(np.where(valid, row, -np.inf)))
+            top = row[valid].max()
+            found[i].append(float(row[best] - top - np.log(np.exp(row[valid] - top).sum())))
+            moves.apply_transition(state, names[best])
+    return found
+
+
+@pytest.mark.parametrize("texts", [EDGE_TEXTS, sample_texts(12)], ids=["edge", "synthetic"])
+def test_span_probability_is_the_product_of_spacy_move_probabilities(nlp, texts) -> None:
+    _, decode = greedy.for_pipeline(nlp)
+    assert not decode.unseen  # the reference below has no unseen-class rule
+    docs = prepared(nlp, texts)
+    mine = decode(docs)
+    reference = spacy_move_log_probabilities(nlp, docs)
+    spans = 0
+    for ents, log_p in zip(mine, reference, strict=True):
+        for start, end, probability in zip(ents.start, ents.end, ents.probability, strict=True):
+            expected = np.exp(sum(log_p[start:end]))
+            assert probability == pytest.approx(expected, rel=1e-4)
+            assert 0.0 < probability <= 1.0
+            spans += 1
+    assert spans > 20
+    assert min(p for e in mine for p in e.probability) < 0.9  # not all certain
+
+
 def test_decoder_respects_sentence_starts(nlp) -> None:
     """Gold sentence starts (as eval-ner sets them) forbid entities across them."""
     from spacy.tokens import Doc
@@ -160,4 +201,5 @@ def test_extract_spans_on_real_news_equals_spacy_decoding(nlp) -> None:
     finally:
         nlp.remove_pipe("entity_ruler")
     assert fast.height > 1000
-    assert fast.equals(reference)
+    # spaCy's decoder gives no span probabilities: there, confidence is the label's precision
+    assert fast.drop("confidence").equals(reference.drop("confidence"))

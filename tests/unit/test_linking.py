@@ -432,6 +432,27 @@ def test_place_agreement_does_not_cross_articles() -> None:
 
 
 @pytest.mark.parametrize(
+    ("surface", "confidence", "expected", "country_code"),
+    [
+        ("Tartus", 0.32, "GPE", "SY"),  # the model unsure of ORG; a city of 458k people
+        ("Tartus", 0.86, "ORG", None),  # sure of it: a club or a body named after the city
+        ("Tartus", 0.5, "ORG", None),  # even odds are not "unsure"
+        ("Texas", 0.4, "GPE", "US"),  # a US state
+        ("Acme Corp", 0.2, "ORG", None),  # not a place, however unsure
+        ("Christmas", 0.2, "ORG", None),  # a town of 1k people is too small to overrule
+    ],
+)
+def test_unsure_organisation_that_names_a_large_place(
+    surface: str, confidence: float, expected: str, country_code: str | None
+) -> None:
+    spans, texts = frames(Article("a", f"Bases in {surface} and more.", [(surface, "ORG")]))
+    result = link_mentions(spans.with_columns(confidence=pl.lit(confidence)), texts)
+    entity = entity_of(result, surface, "a")
+    assert (entity["entity_type"], entity["country_code"]) == (expected, country_code)
+    assert named(result)["confidence"].to_list() == [confidence]
+
+
+@pytest.mark.parametrize(
     ("surface", "label", "expected"),
     [
         ("Hama", "PER", "GPE"),  # a city of ~700k people

@@ -68,6 +68,35 @@ def test_labels_and_confidence(spans: pl.DataFrame) -> None:
     assert spans["confidence"].is_between(0.0, 1.0).all()
 
 
+def test_confidence_is_per_span_from_the_model(nlp, spans: pl.DataFrame) -> None:
+    """Spans of one label get different confidences, each the calibrated span probability."""
+    from flows.core.entities import greedy
+    from flows.core.entities.ner import span_calibration
+
+    table = span_calibration(nlp)
+    assert table is not None
+    docs = list(nlp.pipe(TEXTS, disable=["ner", "sentencizer"]))
+    _, decode = greedy.for_pipeline(nlp)
+    expected = [
+        conf for ents in decode(docs) for conf in table.apply(ents.probability, ents.label).tolist()
+    ]
+    assert spans["confidence"].to_list() == pytest.approx(expected)
+    assert spans.group_by("label").agg(pl.col("confidence").n_unique())["confidence"].max() > 1
+
+
+def test_without_span_probabilities_confidence_is_the_label_precision(nlp) -> None:
+    """A pipeline spaCy decodes itself (here: a component after the ner) has no probabilities."""
+    nlp.add_pipe("entity_ruler", last=True).add_patterns([{"label": "ORG", "pattern": "Acme"}])
+    try:
+        spans = extract_spans(nlp, TEXTS[:1])
+    finally:
+        nlp.remove_pipe("entity_ruler")
+    precision = nlp.meta["confidence"]["per_label"]
+    assert spans.height > 0
+    for label, confidence in zip(spans["label"], spans["confidence"], strict=True):
+        assert confidence == pytest.approx(precision[label])
+
+
 def test_finds_obvious_entities(spans: pl.DataFrame) -> None:
     found = set(zip(spans["surface"].to_list(), spans["label"].to_list(), strict=True))
     assert ("Paris", "LOC") in found or ("Germany", "LOC") in found
@@ -103,7 +132,8 @@ def test_shipped_model_fits_size_budget() -> None:
     assert size <= 50e6, f"shipped model is {size / 1e6:.1f} MB, budget 50 MB"
 
 
-def test_meta_confidence_is_dev_precision_per_label() -> None:
+def test_meta_confidence_tables() -> None:
+    """Dev precision per label (the fallback) and a span table fitted on all dev spans."""
     import json
 
     meta = json.loads((SHIPPED_MODEL_DIR / "meta.json").read_text(encoding="utf-8"))
@@ -113,6 +143,12 @@ def test_meta_confidence_is_dev_precision_per_label() -> None:
     for label, value in per_label.items():
         assert 0.0 < value <= 1.0
         assert value == pytest.approx(dev[label]["p"])
+    table = meta["confidence"]["calibration"]
+    assert set(table["intercept"]) == set(per_label)
+    assert table["slope"] > 0  # a likelier span is likelier right
+    # spans predicted on dev = true positives / precision = recall * support / precision
+    predicted = sum(round(s["r"] * s["support"] / s["p"]) for s in dev.values())
+    assert table["spans"] == predicted
     assert meta["pipeline"] == ["token_features", "tok2vec", "ner", "sentencizer"]
 
 

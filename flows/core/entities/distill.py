@@ -402,7 +402,7 @@ def run(args: argparse.Namespace) -> int:
         "wall_minutes": round((time.monotonic() - started) / 60.0, 1),
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    _meta_update(nlp, result, info, per_sentence)
+    _meta_update(nlp, result, info, per_sentence, calibrate_on=dev_iob)
     nlp.meta["sources"] = [
         {"name": "CoNLL-2003 English (eng.train, eng.testa)"},
         {"name": "silver labels on BBC News (Greene & Cunningham 2006), ReCOVery, news feeds"},

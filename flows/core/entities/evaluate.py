@@ -12,6 +12,7 @@ scored per sentence, exactly as before.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from flows.core.entities.ner import LABELS, map_label
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
+    import polars as pl
     from spacy.language import Language
 
 Sentence = tuple[list[str], list[str]]
@@ -160,8 +162,11 @@ def sentence_groups(
 
 def _predict_spans(
     nlp: Language, sentences: Sequence[Sentence], groups: Sequence[range] | None = None
-) -> tuple[list[SpanKey], float]:
-    """Run the entity components on gold-tokenised Docs; return mapped spans and seconds.
+) -> tuple[list[SpanKey], list[float], float]:
+    """Run the entity components on gold-tokenised Docs; return spans, probabilities, seconds.
+
+    A span's probability is the model's (``greedy.Entities.probability``), NaN where spaCy
+    decoded the Doc itself.
 
     Each Doc is one group of sentences (default: one sentence per Doc) with sentence starts
     set from the input, so the tokens are exactly those given. Predicted spans are mapped
@@ -195,17 +200,20 @@ def _predict_spans(
     ]
     started = time.perf_counter()
     pred: list[SpanKey] = []
+    probabilities: list[float] = []
     tagged = tag(nlp, docs, batch_size=256, disable=disable)
     for (_, ents), starts in zip(tagged, offsets, strict=True):
-        for ent_start, ent_end, original in zip(
-            ents.start.tolist(), ents.end.tolist(), ents.label, strict=True
+        known = ents.probability if ents.probability is not None else [math.nan] * len(ents.label)
+        for ent_start, ent_end, original, probability in zip(
+            ents.start.tolist(), ents.end.tolist(), ents.label, list(known), strict=True
         ):
             label = map_label(original)
             if label is None:
                 continue
             first, si = next((o, i) for o, i in reversed(starts) if o <= ent_start)
             pred.append((si, ent_start - first, ent_end - first, label))
-    return pred, time.perf_counter() - started
+            probabilities.append(float(probability))
+    return pred, probabilities, time.perf_counter() - started
 
 
 def evaluate_sentences(
@@ -220,7 +228,7 @@ def evaluate_sentences(
         (i, s, e, lab) for i, (_, tags) in enumerate(sentences) for s, e, lab in iob_to_spans(tags)
     ]
     groups = sentence_groups(len(sentences), breaks)
-    pred, seconds = _predict_spans(nlp, sentences, groups)
+    pred, _, seconds = _predict_spans(nlp, sentences, groups)
     result = score_spans(gold, pred)
     words = sum(len(w) for w, _ in sentences)
     result["sentences"] = len(sentences)
@@ -241,6 +249,30 @@ def evaluate_file(path: Path, nlp: Language, *, per_sentence: bool = False) -> d
     sentences = read_iob(path)
     breaks = None if per_sentence else document_breaks(path)
     return evaluate_sentences(nlp, sentences, breaks)
+
+
+def span_outcomes(path: Path, nlp: Language) -> pl.DataFrame:
+    """Every predicted span of an IOB file (document unit) with its probability and whether
+    it is exactly right: what ``calibration.fit`` learns a span's confidence from.
+
+    Labels are mapped to PER/ORG/LOC/MISC, as ``extract_spans`` reports them.
+    """
+    import polars as pl
+
+    sentences = read_iob(path)
+    gold = {
+        (i, s, e, lab) for i, (_, tags) in enumerate(sentences) for s, e, lab in iob_to_spans(tags)
+    }
+    groups = sentence_groups(len(sentences), document_breaks(path))
+    pred, probabilities, _ = _predict_spans(nlp, sentences, groups)
+    return pl.DataFrame(
+        {
+            "label": [key[3] for key in pred],
+            "probability": probabilities,
+            "correct": [key in gold for key in pred],
+        },
+        schema={"label": pl.String, "probability": pl.Float64, "correct": pl.Boolean},
+    )
 
 
 def format_report(result: dict[str, Any]) -> str:

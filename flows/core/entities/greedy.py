@@ -36,11 +36,16 @@ BEGIN, IN, LAST, UNIT, OUT = "B", "I", "L", "U", "O"
 
 
 class Entities(NamedTuple):
-    """One document's entities: token start, token end (exclusive) and label, in order."""
+    """One document's entities: token start, token end (exclusive) and label, in order.
+
+    ``probability`` is the model's probability of each span's moves (see
+    ``GreedyNer._decode``), or None when spaCy decoded the document and gave no scores.
+    """
 
     start: np.ndarray
     end: np.ndarray
     label: list[str]
+    probability: np.ndarray | None = None
 
 
 class GreedyNer:
@@ -118,8 +123,8 @@ class GreedyNer:
         next_starts &= ~last
         space = tokens[:, 1] != 0
         situation = (~last * 4 + next_starts * 2 + ~space).astype(np.int64)
-        moves = self._decode(self._precompute(docs), lengths, offsets, situation)
-        return self._entities(moves, offsets, lengths)
+        moves, log_p = self._decode(self._precompute(docs), lengths, offsets, situation)
+        return self._entities(moves, log_p, offsets, lengths)
 
     def _precompute(self, docs: Sequence[Doc]) -> list[np.ndarray]:
         """The first hidden layer's input from each token, one table per feature.
@@ -137,8 +142,13 @@ class GreedyNer:
         lengths: np.ndarray,
         offsets: np.ndarray,
         situation: np.ndarray,
-    ) -> np.ndarray:
-        """The move chosen at every token of the batch."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The move chosen at every token of the batch, and its log-probability.
+
+        The probability is the softmax of the scores over the moves valid in that state: the
+        distribution spaCy's training fits (its loss is softmax minus the gold moves), so it
+        is the model's own estimate, and costs one exp per move per token here.
+        """
         order = np.argsort(-lengths, kind="stable")  # the running documents are a prefix
         lengths, offsets = lengths[order], offsets[order]
         running = np.searchsorted(-lengths, -np.arange(int(lengths[0])), side="left")
@@ -146,6 +156,7 @@ class GreedyNer:
         ent_start = np.zeros(len(order), dtype=np.int64)
         ent_label = np.zeros(len(order), dtype=np.int64)
         chosen = np.zeros(len(situation), dtype=np.int64)
+        log_p = np.zeros(len(situation), dtype=np.float32)
         labels = len(self.labels) + 1
         for step, n in enumerate(running.tolist()):
             token = offsets[:n] + step
@@ -164,19 +175,26 @@ class GreedyNer:
             state = (opened * 8 + situation[token]) * labels + ent_label[:n]
             scores += self.penalty[state]
             move = scores.argmax(axis=1)
+            best = scores[np.arange(n), move]
+            log_p[token] = -np.log(np.exp(scores - best[:, None]).sum(axis=1))
             chosen[token] = move
             is_open[:n] = self.opens[move]
             ent_start[:n] = np.where(self.is_begin[move], token, ent_start[:n])
             ent_label[:n] = self.move_label[move]
-        return chosen
+        return chosen, log_p
 
     def _entities(
-        self, moves: np.ndarray, offsets: np.ndarray, lengths: np.ndarray
+        self, moves: np.ndarray, log_p: np.ndarray, offsets: np.ndarray, lengths: np.ndarray
     ) -> list[Entities]:
-        """Spans from the move sequence: B or U starts one, L or U ends it (moves are valid)."""
+        """Spans from the move sequence: B or U starts one, L or U ends it (moves are valid).
+
+        A span's probability is the product of its tokens' move probabilities.
+        """
         starts = np.flatnonzero(self.is_begin[moves] | self.is_unit[moves])
         ends = np.flatnonzero(self.is_last[moves] | self.is_unit[moves]) + 1
         labels = self.move_label[moves[starts]]
+        summed = np.concatenate(([0.0], np.cumsum(log_p, dtype=np.float64)))
+        probability = np.exp(summed[ends] - summed[starts])
         bounds = np.searchsorted(starts, np.concatenate((offsets, [offsets[-1] + lengths[-1]])))
         names = ["", *self.labels]
         result = []
@@ -184,7 +202,10 @@ class GreedyNer:
             lo, hi = bounds[i], bounds[i + 1]
             result.append(
                 Entities(
-                    starts[lo:hi] - base, ends[lo:hi] - base, [names[x] for x in labels[lo:hi]]
+                    starts[lo:hi] - base,
+                    ends[lo:hi] - base,
+                    [names[x] for x in labels[lo:hi]],
+                    probability[lo:hi],
                 )
             )
         return result

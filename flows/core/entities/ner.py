@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 
 from flows.core.entities import greedy
+from flows.core.entities.calibration import Calibration
 from flows.core.entities.greedy import Entities
 from flows.core.entities.sentences import SentenceRule, Sentences, rule_of
 
@@ -188,6 +189,12 @@ def _label_confidence_from_meta(conf_json: str, perf_json: str) -> dict[str, flo
     return table
 
 
+def span_calibration(nlp: Language) -> Calibration | None:
+    """The model's confidence table for span probabilities (``calibration.py``), if it has one."""
+    stored = nlp.meta.get("confidence")
+    return Calibration.from_json(stored.get("calibration") if isinstance(stored, dict) else None)
+
+
 def _clip01(value: Any) -> float:
     """Coerce a stored score to [0, 1]; some metas use percentages, some are missing."""
     try:
@@ -264,11 +271,24 @@ def tag(
         yield from zip(batch, decode(batch), strict=True)
 
 
+def _confidences(
+    ents: Entities, labels: list[str | None], per_label: dict[str, float], table: Calibration | None
+) -> list[float]:
+    """Each span's confidence: its calibrated probability where the model gave one and the
+    table knows the label, else the label's dev precision (a per-label constant)."""
+    default = per_label.get("__overall__", UNKNOWN_CONFIDENCE)
+    constant = [per_label.get(original, default) for original in ents.label]
+    if ents.probability is None or table is None:
+        return constant
+    calibrated = table.apply(ents.probability, [label or "" for label in labels])
+    return np.where(np.isnan(calibrated), constant, calibrated).tolist()
+
+
 def _doc_rows(
     index: int,
     doc: Doc,
     ents: Entities,
-    confidence: dict[str, float],
+    confidence: tuple[dict[str, float], Calibration | None],
     rule: SentenceRule | None,
 ) -> Iterator[tuple[int, int, int, str, str, int, float, int, int]]:
     """Rows for one document's entities, in document order."""
@@ -283,17 +303,16 @@ def _doc_rows(
     last = ents.end - 1
     end_char = (offsets[last, 0] + offsets[last, 1]).tolist()
     text = doc.text
-    default = confidence.get("__overall__", UNKNOWN_CONFIDENCE)
-    for original, first, stop, sentence in zip(
-        ents.label, first_char, end_char, held_by, strict=True
+    labels = [map_label(original) for original in ents.label]
+    confidences = _confidences(ents, labels, *confidence)
+    for label, first, stop, sentence, conf in zip(
+        labels, first_char, end_char, held_by, confidences, strict=True
     ):
-        label = map_label(original)
         if label is None:
             continue
         start, end = trim_span(text, first, stop)
         if start >= end:
             continue
-        conf = confidence.get(original, default)
         bounds = int(sentences.start_char[sentence]), int(sentences.end_char[sentence])
         yield index, start, end, text[start:end], label, sentence, conf, *bounds
 
@@ -315,7 +334,7 @@ def extract_spans(
     """
     if len(texts) == 0:
         return pl.DataFrame(schema=SCHEMA)
-    confidence = label_confidence(nlp)
+    confidence = label_confidence(nlp), span_calibration(nlp)
     disable = _disabled_for_entities(nlp)
     sentencizer = rule_of(nlp)
     rule = None

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flows.core.entities.calibration import CONFIDENCE_MEANING, fit_outcomes
 from flows.core.entities.evaluate import (
     SENTENCES_PER_DOC,
     Sentence,
@@ -33,6 +34,7 @@ from flows.core.entities.evaluate import (
     iob_to_spans,
     read_iob,
     sentence_groups,
+    span_outcomes,
 )
 from flows.core.entities.ner import SHIPPED_MODEL_DIR
 
@@ -51,11 +53,6 @@ KEEP_IN_OUT = {"MODEL_CARD.md"}
 LICENSE_NOTE = (
     "Trained on CoNLL-2003 English (Reuters RCV1 newswire): research / evaluation use only "
     "unless cleared; see MODEL_CARD.md."
-)
-CONFIDENCE_MEANING = (
-    "Per-label precision of this model on CoNLL-2003 dev (exact span match), i.e. the "
-    "fraction of spans predicted with that label on dev that were fully correct. It is a "
-    "per-label constant, not a per-span probability."
 )
 
 
@@ -195,14 +192,19 @@ def _meta_update(
     result: dict[str, Any],
     info: dict[str, Any],
     per_sentence: dict[str, Any] | None = None,
+    calibrate_on: Path | None = None,
 ) -> None:
-    """Store dev scores, the confidence table and provenance in the model's meta.json.
+    """Store dev scores, the confidence tables and provenance in the model's meta.json.
 
-    ``result`` is the document-unit evaluation (``evaluate_file`` default), which also
-    gives ``confidence``; ``per_sentence`` is the stricter one-sentence-per-Doc figure,
-    kept so older numbers stay comparable.
+    ``result`` is the document-unit evaluation (``evaluate_file`` default), whose per-label
+    precision is the fallback confidence; ``calibrate_on`` (the dev file) fits the span
+    confidence table. ``per_sentence`` is the stricter one-sentence-per-Doc figure, kept so
+    older numbers stay comparable.
     """
     per_label = {lab: s["p"] for lab, s in result["per_label"].items() if s["support"]}
+    confidence: dict[str, Any] = {"meaning": CONFIDENCE_MEANING, "per_label": per_label}
+    if calibrate_on is not None:
+        confidence["calibration"] = fit_outcomes(span_outcomes(calibrate_on, nlp)).to_json()
     nlp.meta.update(
         {
             "name": "ner_en",
@@ -211,7 +213,7 @@ def _meta_update(
             "license": "research/evaluation use only (CoNLL-2003, Reuters RCV1)",
             "sources": [{"name": "CoNLL-2003 English (eng.train, eng.testa)"}],
             "notes": LICENSE_NOTE,
-            "confidence": {"meaning": CONFIDENCE_MEANING, "per_label": per_label},
+            "confidence": confidence,
             "wirehouse_dev": {
                 "overall": result["overall"],
                 "per_label": result["per_label"],
@@ -352,7 +354,7 @@ def run(args: argparse.Namespace, work: Path) -> int:
         "wall_minutes": round(train_minutes, 1),
         "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-    _meta_update(nlp, result, info, per_sentence)
+    _meta_update(nlp, result, info, per_sentence, calibrate_on=dev_iob)
     previous = dev_f1_of(args.out) if args.only_if_better else None
     if previous is not None and previous >= result["overall"]["f1"]:
         print(
