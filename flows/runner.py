@@ -69,12 +69,15 @@ def exclusive_writer(settings: Settings) -> Iterator[None]:
 
 
 def _check_writable(settings: Settings) -> None:
+    """A writer opens the live and the staging file; name the one another program holds."""
     try:
         connect(settings).close()
     except duckdb.IOException as exc:
+        detail = str(exc).splitlines()[0]
+        held = settings.staging_db if str(settings.staging_db) in detail else settings.db_path
         raise UserError(
-            f"the warehouse file {settings.db_path} is open in another program "
-            f"({str(exc).splitlines()[0][:120]}); close it and run again",
+            f"the warehouse file {held} is open in another program "
+            f"({detail[:120]}); close it and run again",
             EXIT_BUSY,
         ) from None
 

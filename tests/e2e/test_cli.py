@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fcntl
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,6 +65,36 @@ def test_busy_warehouse_is_refused_cleanly(cli_env: dict[str, str]) -> None:
     assert done.returncode == 3
     assert "is writing to" in one_line_error(done)
     assert not (home / "news.duckdb").exists()
+
+
+@pytest.mark.parametrize("name", ["news.duckdb", "staging.duckdb"])
+def test_a_warehouse_file_held_by_another_program_is_named(
+    cli_env: dict[str, str], name: str
+) -> None:
+    """DuckDB locks a file per process: another program's connection blocks a run."""
+    assert wirehouse("run", str(SAMPLE), env=cli_env).returncode == 0
+    held = Path(cli_env["WIREHOUSE_HOME"]) / name
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_FILE, str(held)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        done = wirehouse("run", str(SAMPLE), env=cli_env)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert done.returncode == 3
+    line = one_line_error(done)
+    assert line.startswith(f"wirehouse: the warehouse file {held} is open in another program")
+    assert line.endswith("close it and run again")
+
+
+HOLD_FILE = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+time.sleep(300)
+"""
 
 
 def test_failed_audit_exits_nonzero_and_keeps_published_data(

@@ -53,9 +53,9 @@ NAME_VOTES = pl.Schema(
 # A MISC span exactly naming a city this large is taken to be that city (see _entity_type).
 MISC_CITY_MIN_POPULATION = 100_000
 # An ORG span the model itself gives less than even odds (calibrated ``confidence``) is
-# retyped as the place the gazetteer knows by that name. On CoNLL-2003 dev this changes 16
-# spans (11 right, 4 were organisations, 1 a person), on train 20 (14 right, 5 organisations,
-# 1 not a name); applied to every ORG city name it was wrong 9 times in 10 (sports clubs).
+# retyped as the place the gazetteer knows by that name. On CoNLL-2003 dev this changes 15
+# spans (10 right, 4 were organisations, 1 a person), on train 20 (14 right, 5 organisations,
+# 1 not a name); applied to every such ORG span it was wrong 9 times in 10 (sports clubs).
 UNSURE_ORG_CONFIDENCE = 0.5
 
 # Resolution carried by every working row; an acronym copies its long form's resolution.
