@@ -147,7 +147,9 @@ class GreedyNer:
 
         The probability is the softmax of the scores over the moves valid in that state: the
         distribution spaCy's training fits (its loss is softmax minus the gold moves), so it
-        is the model's own estimate, and costs one exp per move per token here.
+        is the model's own estimate. Each step only keeps its scores; the softmax is taken
+        once for the whole batch after the loop, since per-step numpy calls, not arithmetic,
+        are what a step costs.
         """
         order = np.argsort(-lengths, kind="stable")  # the running documents are a prefix
         lengths, offsets = lengths[order], offsets[order]
@@ -156,7 +158,7 @@ class GreedyNer:
         ent_start = np.zeros(len(order), dtype=np.int64)
         ent_label = np.zeros(len(order), dtype=np.int64)
         chosen = np.zeros(len(situation), dtype=np.int64)
-        log_p = np.zeros(len(situation), dtype=np.float32)
+        kept = np.empty((len(situation), len(self.move_label)), dtype=np.float32)
         labels = len(self.labels) + 1
         for step, n in enumerate(running.tolist()):
             token = offsets[:n] + step
@@ -175,13 +177,13 @@ class GreedyNer:
             state = (opened * 8 + situation[token]) * labels + ent_label[:n]
             scores += self.penalty[state]
             move = scores.argmax(axis=1)
-            best = scores[np.arange(n), move]
-            log_p[token] = -np.log(np.exp(scores - best[:, None]).sum(axis=1))
+            kept[token] = scores
             chosen[token] = move
             is_open[:n] = self.opens[move]
             ent_start[:n] = np.where(self.is_begin[move], token, ent_start[:n])
             ent_label[:n] = self.move_label[move]
-        return chosen, log_p
+        kept -= kept.max(axis=1, keepdims=True)  # the chosen move's score is the maximum
+        return chosen, -np.log(np.exp(kept).sum(axis=1))
 
     def _entities(
         self, moves: np.ndarray, log_p: np.ndarray, offsets: np.ndarray, lengths: np.ndarray
