@@ -25,13 +25,14 @@ DEFAULT_COLOUR = "#eeeeee"
 
 @dataclass(frozen=True)
 class Span:
-    """One mention: text[start:end] refers to the entity."""
+    """One mention: text[start:end] refers to the entity, with the model's confidence."""
 
     start: int
     end: int
     entity_id: str
     name: str
     entity_type: str
+    confidence: float | None = None
 
 
 def entity_href(entity_id: str) -> str:
@@ -64,7 +65,10 @@ def highlight(text: str, spans: Iterable[Span]) -> str:
             continue
         parts.append(html.escape(text[position : span.start]))
         surface = text[span.start : span.end]
-        parts.append(entity_link(span.entity_id, surface, span.entity_type, span.name))
+        title = span.name
+        if span.confidence is not None:  # readers can see which mentions the model doubted
+            title = f"{span.name} · confidence {span.confidence:.2f}"
+        parts.append(entity_link(span.entity_id, surface, span.entity_type, title))
         position = span.end
     parts.append(html.escape(text[position:]))
     return "".join(parts)

@@ -84,6 +84,7 @@ def show_article(article_id: str) -> None:
                 row["entity_id"],
                 row["canonical_name"],
                 row["entity_type"],
+                row["confidence"],
             )
         )
     st.html(f"<h3>{highlight(article['title'], spans[True])}</h3>")

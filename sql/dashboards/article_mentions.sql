@@ -6,7 +6,8 @@ select
     m.surface,
     m.entity_id,
     e.canonical_name,
-    e.entity_type
+    e.entity_type,
+    m.confidence
 from mentions as m
 inner join entities as e using (entity_id)
 where m.article_id = $article_id

@@ -359,6 +359,7 @@ def test_article_mentions_in_text_order_title_first(dash: duckdb.DuckDBPyConnect
     for row in rows.iter_rows(named=True):
         text = SEED_TITLE if row["in_title"] else SEED_BODY
         assert text[row["start_char"] : row["end_char"]] == row["surface"]
+    assert rows["confidence"].is_between(0.0, 1.0).all()  # shown on hover
 
 
 # --- data quality --------------------------------------------------------------------------

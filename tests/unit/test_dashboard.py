@@ -33,6 +33,11 @@ def test_highlight_links_mentions_and_escapes_everything_else() -> None:
     assert "<b>" not in html
 
 
+def test_highlight_shows_each_mentions_confidence_on_hover() -> None:
+    html = highlight("Bases in Tartus.", [Span(9, 15, "t", "Tartus", "GPE", 0.3217)])
+    assert 'title="Tartus · confidence 0.32 · GPE"' in html
+
+
 def test_highlight_skips_overlapping_and_out_of_range_spans() -> None:
     text = "New York City"
     spans = [
