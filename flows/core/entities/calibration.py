@@ -6,18 +6,13 @@ model's spans have a mean probability of 0.96 and a precision of 0.91. A logisti
 "the span is exactly right" on the probability's logit, with one intercept per label,
 turns it into a chance that can be read as one: spans given 0.98 or more are right about
 98-99 % of the time. The fit is made on dev at training time (or later with
-``python -m flows.core.entities.calibration``) and stored in the model's ``meta.json``.
-
-Run as a module, it (re)fits the table of an existing model directory in place.
+``python -m flows.core.entities.recalibrate``) and stored in the model's ``meta.json``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -117,41 +112,3 @@ def reliability(confidence: np.ndarray, correct: np.ndarray, edges: Sequence[flo
         right = float(np.asarray(correct)[inside].mean()) if n else float("nan")
         table.append((lo, hi, n, mean, right))
     return table
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Fit a model's confidence table on an IOB file and store it in its meta.json."""
-    from flows.core.entities.evaluate import span_outcomes
-    from flows.core.entities.ner import SHIPPED_MODEL_DIR, load_pipeline
-
-    ap = argparse.ArgumentParser(prog="python -m flows.core.entities.calibration")
-    ap.add_argument("--model", type=Path, default=SHIPPED_MODEL_DIR, help="model directory")
-    ap.add_argument(
-        "--dev",
-        type=Path,
-        default=Path("../shared/data/ner/conll2003-dev.iob"),
-        help="IOB file to fit on (the model's development set)",
-    )
-    args = ap.parse_args(argv)
-    if not args.dev.is_file():
-        ap.error(f"no development file at {args.dev}; pass --dev FILE")
-    nlp = load_pipeline(str(args.model))
-    outcomes = span_outcomes(args.dev, nlp)
-    calibration = fit_outcomes(outcomes)
-    meta_path = args.model / "meta.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    stored = meta.setdefault("confidence", {})
-    stored["meaning"] = CONFIDENCE_MEANING
-    stored["calibration"] = calibration.to_json()
-    meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    confidence = calibration.apply(outcomes["probability"].to_numpy(), outcomes["label"])
-    print(f"fitted on {calibration.spans} spans of {args.dev}; stored in {meta_path}")
-    print("confidence band   spans  mean confidence  exactly right")
-    edges = [0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 1.0 + _EPSILON]
-    for lo, hi, n, mean, right in reliability(confidence, outcomes["correct"], edges):
-        print(f"[{lo:.2f}, {min(hi, 1.0):.2f})  {n:>6}  {mean:>15.3f}  {right:>13.3f}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
