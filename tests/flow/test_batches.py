@@ -6,13 +6,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from flows.fingerprint import fingerprint_file
 from flows.intervals import ONE_DAY
 from flows.settings import Settings
 from tests.fixtures.inputs import article_text, jsonl_record, write_good_corpus, write_jsonl
-from tests.flow.helpers import rows, run
+from tests.flow.helpers import (
+    CONFIDENCE_TOLERANCE,
+    assert_same_warehouse_whatever_the_batches,
+    rows,
+    run,
+)
 
 pytestmark = [pytest.mark.flow, pytest.mark.slow]
 
@@ -40,7 +46,7 @@ def test_small_batches_and_worker_processes_give_the_same_warehouse(
     state, _ = run(corpus, batched)
     assert state.is_completed()
 
-    assert fingerprint_file(batched.published_db) == fingerprint_file(whole.published_db)
+    assert_same_warehouse_whatever_the_batches(batched.published_db, whole.published_db)
     ((n_entities, n_mentions),) = rows(
         batched, "select (select count(*) from entities), (select count(*) from mentions)"
     )
@@ -60,8 +66,16 @@ def test_worker_pool_tags_like_one_process() -> None:
         spans = tagger(texts, chunk_chars=400)
         again = tagger(texts[5:], chunk_chars=400)  # the pool is reused across batches
     alone = extract_spans(load_pipeline(), texts)
-    assert spans.height > 80 and spans.equals(alone)
-    assert again.equals(extract_spans(load_pipeline(), texts[5:]))
+    assert spans.height > 80
+    assert_same_spans(spans, alone)
+    assert_same_spans(again, extract_spans(load_pipeline(), texts[5:]))
+
+
+def assert_same_spans(left: pl.DataFrame, right: pl.DataFrame) -> None:
+    """Equal rows; confidences within the tolerance of differently cut batches."""
+    assert left.drop("confidence").equals(right.drop("confidence"))
+    gap = (left["confidence"] - right["confidence"]).abs().max()
+    assert gap <= CONFIDENCE_TOLERANCE, gap
 
 
 def long_text(i: int) -> tuple[str, str]:

@@ -182,8 +182,11 @@ class GreedyNer:
             is_open[:n] = self.opens[move]
             ent_start[:n] = np.where(self.is_begin[move], token, ent_start[:n])
             ent_label[:n] = self.move_label[move]
-        kept -= kept.max(axis=1, keepdims=True)  # the chosen move's score is the maximum
-        return chosen, -np.log(np.exp(kept).sum(axis=1))
+        # log p = -log(1 + sum of exp(other - best)): log1p keeps the digits of a sure move,
+        # whose p is too close to 1 for float32 (1 + 1e-9 == 1).
+        kept -= kept[np.arange(len(chosen)), chosen][:, None]
+        kept[np.arange(len(chosen)), chosen] = -np.inf
+        return chosen, -np.log1p(np.exp(kept).sum(axis=1))
 
     def _entities(
         self, moves: np.ndarray, log_p: np.ndarray, offsets: np.ndarray, lengths: np.ndarray
