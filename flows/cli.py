@@ -236,12 +236,17 @@ def _cmd_dashboard(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_eval_ner(args: argparse.Namespace, settings: Settings) -> int:
     import json
 
+    from flows.core.entities.ensemble import members
     from flows.core.entities.evaluate import evaluate_file, format_report
-    from flows.core.entities.ner import load_pipeline
+    from flows.core.entities.ner import ModelError, load_pipeline
 
     if not args.file.is_file():
         raise UserError(f"no such file: {args.file}")
-    result = evaluate_file(args.file, load_pipeline(settings.ner_model))
+    try:
+        pipelines = [load_pipeline(name) for name in members(settings.ner_model)]
+    except ModelError as exc:
+        raise UserError(str(exc)) from None
+    result = evaluate_file(args.file, pipelines)
     print(json.dumps(result) if args.json else format_report(result))
     return EXIT_OK
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from flows.core.discovery import expand_inputs
+from flows.core.entities.ner import ModelError
 from flows.core.report import RunReport
 from flows.errors import EXIT_BUSY, EXIT_FAILED, EXIT_OK, UserError
 from flows.intervals import partition_dir
@@ -102,6 +103,8 @@ _DISK_FULL = ("no space left", "file too large", "disk quota")
 
 def explain_failure(error: object, settings: Settings) -> UserError | None:
     """Expected operational failures as one line; anything else stays a traceback (a bug)."""
+    if isinstance(error, ModelError):
+        return UserError(f"{str(error).rstrip('.')}; nothing was published", EXIT_FAILED)
     text = str(error).lower()
     disk_errno = isinstance(error, OSError) and error.errno in (
         errno.ENOSPC,

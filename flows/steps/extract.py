@@ -18,9 +18,9 @@ import polars as pl
 from prefect import task, unmapped
 from prefect.cache_policies import NO_CACHE
 
+from flows.core.entities import ensemble
 from flows.core.entities.linking import NAME_VOTES, entities_from_votes, link_mentions
 from flows.core.entities.ner import SCHEMA as SPAN_SCHEMA
-from flows.core.entities.ner import extract_spans, load_pipeline
 from flows.core.entities.parallel import Tagger
 from flows.core.entities.spans import article_spans
 from flows.core.tone import sentence_tones
@@ -122,10 +122,11 @@ def tag_texts(
 
 @task(name="tag-entities-chunk", cache_policy=NO_CACHE)
 def tag_chunk(settings: Settings, texts: list[str]) -> pl.DataFrame:
-    """One chunk on a Dask worker; the model loads once per worker process."""
+    """One chunk on a Dask worker; the model (or a vote's members) loads once per worker
+    process."""
     if not texts:
         return pl.DataFrame(schema=SPAN_SCHEMA)
-    return extract_spans(load_pipeline(settings.ner_model), texts)
+    return ensemble.tag(settings.ner_model, texts)
 
 
 @task(name="stage-mentions", cache_policy=NO_CACHE)

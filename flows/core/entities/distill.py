@@ -47,12 +47,12 @@ import sys
 import tarfile
 import time
 import xml.etree.ElementTree as ET
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flows.core.entities.ensemble import majority
 from flows.core.entities.evaluate import (
     SENTENCES_PER_DOC,
     evaluate_file,
@@ -216,12 +216,6 @@ def label_chunks(
     ]
 
 
-def majority_spans(votes: Sequence[Sequence[Span]], n_teachers: int) -> list[Span]:
-    """Spans (with label) predicted by more than half of the teachers, in token order."""
-    counts = Counter(s for spans in votes for s in set(spans))
-    return sorted(s for s, c in counts.items() if 2 * c > n_teachers)
-
-
 def _labels_cached(
     model_dir: Path, chunks: Sequence[tuple[list[str], list[bool]]], cache: Path
 ) -> list[list[Span]]:
@@ -355,7 +349,7 @@ def run(args: argparse.Namespace) -> int:
         _labels_cached(t, chunks, work / f"labels-{i}-{t.name}.json")
         for i, t in enumerate(teachers)
     ]
-    silver = [majority_spans(v, len(teachers)) for v in zip(*votes, strict=True)]
+    silver = [majority(v, len(teachers)) for v in zip(*votes, strict=True)]
     n_spans = sum(len(s) for s in silver)
     print(f"[distill] {n_spans:,} majority spans on the silver text", flush=True)
     write_silver(chunks, silver, work / "silver.spacy")

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from flows.core.entities.ensemble import majority
 from flows.core.entities.ner import LABELS, map_label
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -217,18 +218,24 @@ def _predict_spans(
 
 
 def evaluate_sentences(
-    nlp: Language, sentences: Sequence[Sentence], breaks: Sequence[int] | None = None
+    nlp: Language | Sequence[Language],
+    sentences: Sequence[Sentence],
+    breaks: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """Score ``nlp`` on already-read sentences (see ``evaluate_file``).
 
     ``breaks`` are the document starts from ``document_breaks``; without them every
-    sentence is tagged on its own.
+    sentence is tagged on its own. Several pipelines are scored as their majority vote
+    (``ensemble.py``), and their tagging times add up.
     """
+    pipelines = list(nlp) if isinstance(nlp, list | tuple) else [nlp]
     gold = [
         (i, s, e, lab) for i, (_, tags) in enumerate(sentences) for s, e, lab in iob_to_spans(tags)
     ]
     groups = sentence_groups(len(sentences), breaks)
-    pred, _, seconds = _predict_spans(nlp, sentences, groups)
+    predicted = [_predict_spans(pipeline, sentences, groups) for pipeline in pipelines]
+    pred = majority([spans for spans, _, _ in predicted], len(pipelines))
+    seconds = sum(taken for _, _, taken in predicted)
     result = score_spans(gold, pred)
     words = sum(len(w) for w, _ in sentences)
     result["sentences"] = len(sentences)
@@ -237,7 +244,9 @@ def evaluate_sentences(
     return result
 
 
-def evaluate_file(path: Path, nlp: Language, *, per_sentence: bool = False) -> dict[str, Any]:
+def evaluate_file(
+    path: Path, nlp: Language | Sequence[Language], *, per_sentence: bool = False
+) -> dict[str, Any]:
     """Exact-span P/R/F1 of ``nlp`` on an IOB file, overall and per label, plus speed.
 
     Gold tokens are used as-is (Docs built from words), so tokenizer differences between

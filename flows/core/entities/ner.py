@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import polars as pl
 
-from flows.core.entities import greedy
+from flows.core.entities import compact, greedy
 from flows.core.entities.calibration import Calibration
 from flows.core.entities.greedy import Entities
 from flows.core.entities.sentences import SentenceRule, Sentences, rule_of
@@ -104,6 +104,10 @@ _CLOSE_BRACKETS = ")]}>"
 UNKNOWN_CONFIDENCE = 0.5
 
 
+class ModelError(RuntimeError):
+    """The configured entity model cannot be used: a user's setting to fix, not a bug."""
+
+
 def map_label(label: str) -> str | None:
     """Map a pipeline's entity label to PER/ORG/LOC/MISC, or None to drop it.
 
@@ -115,7 +119,8 @@ def map_label(label: str) -> str | None:
 
 @functools.lru_cache(maxsize=8)
 def load_pipeline(name: str | None = None) -> Language:
-    """Load (once per process) the shipped model, a spaCy package, or a pipeline directory.
+    """Load (once per process) the shipped model, a spaCy package, or a pipeline directory
+    (spaCy's own or a compact one, ``compact.py``).
 
     Loading takes a second or more, so the result is cached per ``name``. Sentence
     boundaries are guaranteed because ``extract_spans`` reports a sentence index.
@@ -128,23 +133,23 @@ def load_pipeline(name: str | None = None) -> Language:
     use_numpy_blas()
     target: str | Path = SHIPPED_MODEL_DIR if name is None else name
     if name is None and not (SHIPPED_MODEL_DIR / "config.cfg").is_file():
-        raise RuntimeError(
+        raise ModelError(
             f"The shipped entity model is missing at {SHIPPED_MODEL_DIR}. "
             f"Retrain it with `{RETRAIN_COMMAND}` (see {SHIPPED_MODEL_DIR / 'MODEL_CARD.md'})."
         )
     try:
-        nlp = spacy.load(target)
+        nlp = compact.load(Path(target)) if compact.is_compact(target) else spacy.load(target)
     except Exception as exc:  # spaCy raises OSError, ValueError, KeyError, ... when broken
         hint = (
             f"retrain it with `{RETRAIN_COMMAND}`"
             if name is None
-            else "install the package (e.g. `python -m spacy download <name>`) or pass an "
-            "existing pipeline directory"
+            else "check WIREHOUSE_NER_MODEL: install the package (e.g. `python -m spacy download "
+            "<name>`) or name an existing pipeline directory"
         )
-        message = f"Could not load spaCy pipeline {str(target)!r}: {exc}; {hint}."
-        raise RuntimeError(message) from exc
+        message = f"Could not load spaCy pipeline {str(target)!r}: {str(exc).rstrip('.')}; {hint}."
+        raise ModelError(message) from exc
     if not {nlp.get_pipe_meta(p).factory for p in nlp.pipe_names} & _ENTITY_FACTORIES:
-        raise RuntimeError(f"spaCy pipeline {str(target)!r} has no entity recognizer.")
+        raise ModelError(f"spaCy pipeline {str(target)!r} has no entity recognizer.")
     _ensure_sentences(nlp)
     return nlp
 

@@ -17,8 +17,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 import polars as pl
 
+from flows.core.entities import ensemble
 from flows.core.entities.blas import limit_blas_threads
-from flows.core.entities.ner import SCHEMA, extract_spans, load_pipeline
+from flows.core.entities.ner import SCHEMA
 
 # Characters of text per task sent to a worker: at most ~30k words, about a second of
 # tagging; big enough that pickling and scheduling are noise.
@@ -56,7 +57,8 @@ def balanced_budget(total_chars: int, processes: int) -> int:
 
 
 def _init_worker(model: str | None) -> None:
-    """Load the pipeline once per worker process (spaCy keeps it cached in the module).
+    """Load the pipeline (or every member of a vote) once per worker process (cached in
+    ``ner.load_pipeline``).
 
     Each worker gets one BLAS thread: the workers already fill the cores, and a second
     thread per worker would only make them take turns.
@@ -64,11 +66,11 @@ def _init_worker(model: str | None) -> None:
     global _worker_model
     _worker_model = model
     limit_blas_threads(1)
-    load_pipeline(model)
+    ensemble.load(model)
 
 
 def _tag_chunk(texts: list[str]) -> pl.DataFrame:
-    return extract_spans(load_pipeline(_worker_model), texts)
+    return ensemble.tag(_worker_model, texts)
 
 
 class TagJob:
@@ -99,7 +101,8 @@ class Tagger:
     """Tags batches of texts; with ``processes > 1`` a pool of workers lives as long as the
     tagger, so a run that tags many batches loads the model once per worker.
 
-    The model is loaded in this process at the first call (cached per process), so a broken
+    ``model`` is a model setting (``ensemble.members``): one pipeline or the members of a
+    vote. They are loaded in this process at the first call (cached per process), so a broken
     or missing model fails here with its one-line message instead of inside a worker.
     Workers are started with ``spawn``: forking a process that runs Prefect's threads and
     event loop is not safe.
@@ -133,12 +136,12 @@ class Tagger:
         Without workers (or for a batch too small to split) the texts are tagged in this
         process when the spans are asked for.
         """
-        nlp = load_pipeline(self.model)
+        ensemble.load(self.model)
         lengths = [len(t or "") for t in texts]
         budget = chunk_chars or balanced_budget(sum(lengths), self.processes)
         bounds = chunk_bounds(lengths, budget)
         if self.processes <= 1 or len(bounds) < 2:
-            return TagJob(bounds, [], lambda progress: extract_spans(nlp, texts, progress=progress))
+            return TagJob(bounds, [], lambda progress: ensemble.tag(self.model, texts, progress))
         pool = self._workers()
         futures = [pool.submit(_tag_chunk, list(texts[start:end])) for start, end in bounds]
         return TagJob(bounds, futures)
