@@ -76,15 +76,18 @@ def real_news_texts(limit: int) -> tuple[list[str], str]:
     return texts, f"{len(texts)} BBC articles"
 
 
-def ner_speeds(texts: list[str], processes: int, repeat: int) -> list[float]:
-    """Words per second of the shipped model with a fixed process count, `repeat` times.
+def ner_speeds(
+    texts: list[str], processes: int, repeat: int, model: str | None = None
+) -> list[float]:
+    """Words per second of a model setting (default: the shipped model) with a fixed process
+    count, `repeat` times.
 
     Steady state, as in a run: one pool, warmed by an untimed pass over the same texts (the
     entity step's pool lives for the whole run, so only its first chunks are cold; a cold
     pass was 8-15 % slower here), model load excluded."""
     words = sum(len(t.split()) for t in texts)
     speeds = []
-    with warm_tagger(processes) as tagger:
+    with warm_tagger(processes, model) as tagger:
         tagger(texts)
         for _ in range(repeat):
             started = time.perf_counter()
@@ -93,12 +96,12 @@ def ner_speeds(texts: list[str], processes: int, repeat: int) -> list[float]:
     return speeds
 
 
-def warm_tagger(processes: int) -> Tagger:
+def warm_tagger(processes: int, model: str | None = None) -> Tagger:
     """The entity step's tagger with its model loaded and its workers started, so the timed
     call measures tagging only (start-up is paid once per run and shows in the run's time)."""
     from flows.core.entities.parallel import Tagger
 
-    tagger = Tagger(None, processes)
+    tagger = Tagger(model, processes)
     tagger(["Warm-up text about Berlin."] * 4 * processes, chunk_chars=1)
     return tagger
 
