@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from flows.core.discovery import expand_inputs
+from flows.core.entities import ensemble
 from flows.core.entities.ner import ModelError
 from flows.core.report import RunReport
 from flows.errors import EXIT_BUSY, EXIT_FAILED, EXIT_OK, UserError
@@ -86,6 +87,11 @@ def _check_writable(settings: Settings) -> None:
 def run_flow(paths: list[str], settings: Settings) -> RunReport:
     """One flow run; a failed audit comes back as a report, anything else raises."""
     from flows.pipeline import pipeline_for
+
+    try:
+        ensemble.check(settings.ner_model)
+    except ModelError as exc:
+        raise UserError(f"{exc} (nothing was loaded)") from None
 
     state = pipeline_for(settings)(paths, settings, return_state=True)
     result = state.result(raise_on_failure=False)

@@ -17,8 +17,10 @@ confidences, a member that did not predict it counting 0.
 
 from __future__ import annotations
 
+import importlib.util
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 import polars as pl
@@ -48,8 +50,8 @@ Key = TypeVar("Key", bound=Hashable)
 def members(model: str | None) -> tuple[str | None, ...]:
     """The pipelines a model setting names: one, or the members of a vote (None = shipped).
 
-    Raises ``ModelError`` for a list with an empty entry or the same member twice (a
-    duplicate would vote twice).
+    Raises ``ModelError`` for a list with an empty entry, with ``accurate`` in it, or naming
+    one pipeline twice (a duplicate would vote twice; paths are compared resolved).
     """
     if model is None or model.strip() in ("", SHIPPED):
         return (None,)
@@ -58,10 +60,40 @@ def members(model: str | None) -> tuple[str | None, ...]:
     names = [part.strip() for part in model.split(SEPARATOR)]
     if any(not name for name in names):
         raise ModelError(f"WIREHOUSE_NER_MODEL {model!r} has an empty entry between commas")
+    if ACCURATE in names:
+        raise ModelError(
+            f"WIREHOUSE_NER_MODEL {model!r}: '{ACCURATE}' is a setting of its own; "
+            "list its members instead"
+        )
     resolved = tuple(None if name == SHIPPED else name for name in names)
-    if len(set(resolved)) != len(resolved):
+    identities = [_identity(name) for name in resolved]
+    if len(set(identities)) != len(identities):
         raise ModelError(f"WIREHOUSE_NER_MODEL {model!r} names the same pipeline twice")
     return resolved
+
+
+def _identity(name: str | None) -> str | None:
+    """What a member is, for spotting duplicates: a directory by its resolved path."""
+    if name is None:
+        return None
+    path = Path(name).expanduser()
+    if not path.is_dir():
+        return name
+    return None if path.resolve() == SHIPPED_MODEL_DIR else str(path.resolve())
+
+
+def check(model: str | None) -> None:
+    """Fail before a run does any work when the setting names something that is neither a
+    pipeline directory nor an installed package (spaCy pipelines are Python packages).
+    Loading stays the final test: a directory can still hold a broken pipeline."""
+    for name in members(model):
+        if name is None or Path(name).expanduser().is_dir():
+            continue
+        if not (name.isidentifier() and importlib.util.find_spec(name) is not None):
+            raise ModelError(
+                f"WIREHOUSE_NER_MODEL names {name!r}, which is neither a pipeline directory "
+                "nor an installed spaCy package: install it or fix the setting"
+            )
 
 
 def majority(votes: Sequence[Sequence[Key]], n_members: int) -> list[Key]:
@@ -82,7 +114,7 @@ def vote(frames: Sequence[pl.DataFrame]) -> pl.DataFrame:
         stacked.sort("member")
         .group_by(SPAN_KEY, maintain_order=True)
         .agg(
-            pl.len().alias("votes"),
+            pl.col("member").n_unique().alias("votes"),
             (pl.col("confidence").sum() / n_members).alias("confidence"),
             pl.exclude("member", "confidence").first(),
         )
@@ -99,7 +131,7 @@ def tag(
     """Entity spans of ``texts`` by the pipeline or vote that ``model`` names.
 
     Members tag all texts one after the other; ``progress`` moves through each member's
-    share of the work, so it reaches ``len(texts)`` when the last one is done.
+    share of the work (a third of ``len(texts)`` each in a vote of three).
     """
     names = members(model)
     frames = []

@@ -4,7 +4,8 @@ span rows, not spaCy Docs.
 spaCy's own ``nlp.pipe(n_process=N)`` pickles every annotated Doc back to the parent, which
 deserializes it and builds the rows on one core. On news articles that serial tail kept the
 second core mostly idle (1.4x with two processes). Here each worker runs ``extract_spans``
-on a contiguous chunk of texts and returns the small ``ner.SCHEMA`` frame; the parent only
+(every member's, and their vote, in the accurate mode: ``ensemble.tag``) on a contiguous
+chunk of texts and returns the small ``ner.SCHEMA`` frame; the parent only
 shifts ``text_index`` and concatenates, in input order, so the result is identical to one
 process.
 """
