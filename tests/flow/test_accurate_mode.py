@@ -8,7 +8,7 @@ from flows.core.report import RunReport
 from flows.settings import Settings
 from tests.conftest import LOGICAL_DATE, SAMPLE
 from tests.flow.helpers import rows, run
-from tests.flow.test_pipeline import SAMPLE_ORGS, SAMPLE_PLACES
+from tests.flow.test_pipeline import SAMPLE_ORGS, SAMPLE_PLACES, expected_names
 
 pytestmark = [pytest.mark.flow]
 
@@ -59,18 +59,8 @@ def test_accurate_mode_publishes_what_the_vote_finds(
 
 @pytest.mark.parametrize(
     ("name", "kinds"),
-    [
-        pytest.param(
-            name,
-            kinds,
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[name])]
-            if name in KNOWN_MISSES
-            else [],
-            id=name,
-        )
-        for names, kinds in ((SAMPLE_PLACES, ("GPE", "LOC")), (SAMPLE_ORGS, ("ORG",)))
-        for name in names
-    ],
+    expected_names(SAMPLE_PLACES, ("GPE", "LOC"), KNOWN_MISSES)
+    + expected_names(SAMPLE_ORGS, ("ORG",), KNOWN_MISSES),
 )
 def test_accurate_mode_names_the_samples_places_and_organizations(
     accurate_run: tuple[Settings, RunReport], name: str, kinds: tuple[str, ...]

@@ -54,14 +54,15 @@ KNOWN_MISSES = {
 }
 
 
-def _expected(names: tuple[str, ...], kinds: tuple[str, ...]) -> list:
+def expected_names(
+    names: tuple[str, ...], kinds: tuple[str, ...], misses: dict[str, str] = KNOWN_MISSES
+) -> list:
+    """(name, kinds) parameters, each known miss a strict xfail with its reason."""
     return [
         pytest.param(
             name,
             kinds,
-            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[name])]
-            if name in KNOWN_MISSES
-            else [],
+            marks=[pytest.mark.xfail(strict=True, reason=misses[name])] if name in misses else [],
             id=name,
         )
         for name in names
@@ -87,7 +88,7 @@ def sample_entities(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[
 
 @pytest.mark.parametrize(
     ("name", "kinds"),
-    _expected(SAMPLE_PLACES, ("GPE", "LOC")) + _expected(SAMPLE_ORGS, ("ORG",)),
+    expected_names(SAMPLE_PLACES, ("GPE", "LOC")) + expected_names(SAMPLE_ORGS, ("ORG",)),
 )
 def test_sample_article_names_its_places_and_organizations(
     sample_entities: dict[str, list[tuple]], name: str, kinds: tuple[str, ...]
